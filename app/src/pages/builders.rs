@@ -1,0 +1,41 @@
+use super::ErrorText;
+use crate::api::{error_text, list_builders};
+use crate::wire::BuilderHealth;
+use leptos::prelude::*;
+
+/// Builders with their health.
+#[component]
+pub fn BuildersPage() -> impl IntoView {
+    let builders = Resource::new(|| (), |_| list_builders());
+    view! {
+        <h1>"Builders"</h1>
+        <Suspense fallback=|| view! { <p>"Loading builders…"</p> }>
+            {move || Suspend::new(async move {
+                match builders.await {
+                    Ok(list) => view! {
+                        <table class="builders">
+                            <thead><tr><th>"Name"</th><th>"Type"</th><th>"Health"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|b| {
+                                    let class = match b.health {
+                                        BuilderHealth::Healthy { .. } => "health ok",
+                                        BuilderHealth::Unreachable { .. } => "health bad",
+                                        BuilderHealth::Unknown => "health unknown",
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td>{b.name}</td>
+                                            <td>{b.kind}</td>
+                                            <td class=class>{b.health.to_string()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

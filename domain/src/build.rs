@@ -1,0 +1,208 @@
+use crate::{ResourceName, Version};
+use serde::{Deserialize, Serialize};
+
+/// A Build: how to produce one Docker image and where to push it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    pub name: ResourceName,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub config: BuildConfig,
+}
+
+/// Every configurable field of a Build, with Komodo's names and Kiln's defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BuildConfig {
+    /// Builder name; "" means the default Local builder.
+    #[serde(alias = "builder_id")]
+    pub builder: String,
+    pub version: Version,
+    pub auto_increment_version: bool,
+    pub image_name: String,
+    pub image_tag: String,
+    pub include_latest_tag: bool,
+    pub include_version_tags: bool,
+    pub include_commit_tag: bool,
+    pub linked_repo: String,
+    pub git_provider: String,
+    pub git_https: bool,
+    pub git_account: String,
+    pub repo: String,
+    pub branch: String,
+    pub commit: String,
+    pub files_on_host: bool,
+    pub dockerfile: String,
+    pub build_path: String,
+    pub dockerfile_path: String,
+    #[serde(deserialize_with = "crate::build::one_or_many")]
+    pub image_registry: Vec<ImageRegistry>,
+    /// Multiline `KEY=value` text (blank and `#` lines skipped).
+    #[serde(deserialize_with = "crate::serde_forms::env_text")]
+    pub build_args: String,
+    /// Multiline `KEY=value` text passed as BuildKit secrets.
+    #[serde(deserialize_with = "crate::serde_forms::env_text")]
+    pub secret_args: String,
+    pub skip_secret_interp: bool,
+    #[serde(deserialize_with = "crate::serde_forms::string_list")]
+    pub extra_args: Vec<String>,
+    pub use_buildx: bool,
+    pub pre_build: PreBuild,
+    /// Multiline `KEY=value` text of image labels.
+    #[serde(deserialize_with = "crate::serde_forms::env_text")]
+    pub labels: String,
+    pub webhook_enabled: bool,
+    /// The HMAC key of this build's webhook ("" uses the server-wide one).
+    /// A secret: never exported.
+    pub webhook_secret: String,
+    #[serde(deserialize_with = "crate::serde_forms::string_list")]
+    pub links: Vec<String>,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        Self {
+            builder: String::new(),
+            version: Version::default(),
+            auto_increment_version: true,
+            image_name: String::new(),
+            image_tag: String::new(),
+            include_latest_tag: true,
+            include_version_tags: true,
+            include_commit_tag: true,
+            linked_repo: String::new(),
+            git_provider: "github.com".to_string(),
+            git_https: true,
+            git_account: String::new(),
+            repo: String::new(),
+            branch: "main".to_string(),
+            commit: String::new(),
+            files_on_host: false,
+            dockerfile: String::new(),
+            build_path: ".".to_string(),
+            dockerfile_path: "Dockerfile".to_string(),
+            image_registry: Vec::new(),
+            build_args: String::new(),
+            secret_args: String::new(),
+            skip_secret_interp: false,
+            extra_args: Vec::new(),
+            use_buildx: false,
+            pre_build: PreBuild::default(),
+            labels: String::new(),
+            webhook_enabled: true,
+            webhook_secret: String::new(),
+            links: Vec::new(),
+        }
+    }
+}
+
+/// One registry to push to. An empty `account` pushes anonymously.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImageRegistry {
+    pub domain: String,
+    pub account: String,
+    pub organization: String,
+}
+
+/// A command run in the checkout before `docker build`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PreBuild {
+    pub path: String,
+    pub command: String,
+    /// Run `command` as one shell script instead of joining its lines with ` && `.
+    pub shell_mode: bool,
+}
+
+impl Default for PreBuild {
+    fn default() -> Self {
+        Self { path: ".".to_string(), command: String::new(), shell_mode: false }
+    }
+}
+
+/// Where a build's source comes from, derived from its config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The Dockerfile typed in the UI (`dockerfile`), no repo.
+    Ui,
+    /// Files already on the builder host.
+    FilesOnHost,
+    /// A git repository (directly or through `linked_repo`).
+    Git,
+}
+
+impl BuildConfig {
+    pub fn source_kind(&self) -> SourceKind {
+        if self.files_on_host {
+            SourceKind::FilesOnHost
+        } else if self.repo.is_empty() && self.linked_repo.is_empty() {
+            SourceKind::Ui
+        } else {
+            SourceKind::Git
+        }
+    }
+}
+
+/// Accepts one `{domain, account, organization}` table or a list of them,
+/// each also in Komodo's older form `{ type = "Standard", params = { .. } }`
+/// (`type = "None"` meaning no registry).
+pub(crate) fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<ImageRegistry>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Vec<ImageRegistry>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a registry table {domain, account, organization} or a list of them")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = seq.next_element::<RegistryEntry>()? {
+                out.extend(entry.into_registry::<A::Error>()?);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let entry = RegistryEntry::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            Ok(entry.into_registry::<A::Error>()?.into_iter().collect())
+        }
+    }
+    deserializer.deserialize_any(Visitor)
+}
+
+/// One `image_registry` entry as written in a file.
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RegistryEntry {
+    domain: String,
+    account: String,
+    organization: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    params: Option<ImageRegistry>,
+}
+
+impl RegistryEntry {
+    fn into_registry<E: serde::de::Error>(self) -> Result<Option<ImageRegistry>, E> {
+        let plain = ImageRegistry { domain: self.domain, account: self.account, organization: self.organization };
+        let has_plain = plain != ImageRegistry::default();
+        match (self.kind.as_deref(), self.params) {
+            (None, None) => Ok(Some(plain)),
+            (None, Some(_)) => Err(E::custom("image_registry `params` needs `type = \"Standard\"`")),
+            (Some(_), _) if has_plain => Err(E::custom(
+                "image_registry: use either domain/account/organization or Komodo's type/params, not both",
+            )),
+            (Some("None"), None) => Ok(None),
+            (Some("None"), Some(_)) => Err(E::custom("image_registry `type = \"None\"` takes no params")),
+            (Some("Standard"), params) => Ok(Some(params.unwrap_or_default())),
+            (Some(other), _) => {
+                Err(E::custom(format!("unknown image_registry type '{other}', expected \"Standard\" or \"None\"")))
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Kiln's domain: the resources a team configures (builds, builders, variables,
+//! accounts, repos), their validation, version and tag logic, and the
+//! Komodo-compatible TOML sync format.
+//!
+//! Architecture invariant: this crate does no I/O. It is shared by the server,
+//! the web app (both sides of the wire) and the future agent.
+//!
+//! - [`Catalog`] holds every resource; [`validate_catalog`] checks it as a
+//!   whole and [`validate_build`] checks one build (inline UI errors).
+//! - [`Version`] parses `"1.2.3"`, `"1.2"`, `"1"`, `v1.2.3` and Komodo's
+//!   `{ major, minor, patch }` table.
+//! - [`env_lines::parse_env_lines`] reads the `KEY=value` text of build args,
+//!   secret args and labels.
+//! - [`image`] computes image paths per registry and the tags a run pushes.
+//! - [`sync`] reads, plans and exports Komodo resource-sync TOML files.
+
+pub mod account;
+pub mod build;
+pub mod builder;
+pub mod catalog;
+pub mod env_lines;
+pub mod image;
+pub mod name;
+pub mod repo;
+pub mod secret;
+pub mod sync;
+pub mod validation;
+pub mod variable;
+pub mod version;
+
+mod builder_tagged;
+mod serde_forms;
+
+pub use account::{GitAccount, RegistryAccount};
+pub use build::{Build, BuildConfig, ImageRegistry, PreBuild, SourceKind};
+pub use builder::{AwsBuilderConfig, Builder, BuilderConfig, LocalBuilderConfig, ServerBuilderConfig, LOCAL_BUILDER_NAME};
+pub use catalog::Catalog;
+pub use env_lines::{parse_env_lines, EnvLine, EnvLineError};
+pub use image::RegistryImage;
+pub use name::{NameError, ResourceName};
+pub use repo::{Repo, RepoConfig};
+pub use secret::Secret;
+pub use sync::{SyncError, SyncFile, SyncPlan};
+pub use validation::{validate_build, validate_catalog, ValidationError, ValidationErrors};
+pub use variable::Variable;
+pub use version::{Version, VersionError};

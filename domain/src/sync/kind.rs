@@ -1,0 +1,35 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The kinds of resource a sync file manages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    Build,
+    Builder,
+    Variable,
+    Repo,
+    GitAccount,
+    RegistryAccount,
+}
+
+impl ResourceKind {
+    /// `"build"`, `"builder"`, `"variable"`, `"repo"`, `"git_account"` or
+    /// `"registry_account"`: the TOML array name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Build => "build",
+            Self::Builder => "builder",
+            Self::Variable => "variable",
+            Self::Repo => "repo",
+            Self::GitAccount => "git_account",
+            Self::RegistryAccount => "registry_account",
+        }
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,61 @@
+//! Komodo-compatible resource-sync TOML: [`parse`] a file, [`plan`] what
+//! applying it to the current [`Catalog`](crate::Catalog) changes, and
+//! [`export`] a catalog back to a file.
+//!
+//! The format is Komodo's: top-level arrays `[[build]]`, `[[builder]]`,
+//! `[[variable]]` and `[[repo]]`, each with `name`, `description`, `tags`
+//! and a `config` table (`[build.config]`, `[builder.config]` with
+//! `type = "Aws" | "Server" | "Url" | "Local"` and `params.*`, ...), plus
+//! Kiln's own `[[git_account]]` and `[[registry_account]]` (`domain`,
+//! `username`, optional `token`). Komodo's other resource kinds and the
+//! Komodo settings Kiln has no use for are skipped with a warning; any other
+//! unknown key or wrongly typed value is an error naming the key and line.
+//!
+//! Secrets never leave Kiln through [`export`]: secret variable values,
+//! account tokens, Server builder passkeys and build webhook secrets are left
+//! out, and [`plan`] keeps the current secret when a file leaves it out (so a
+//! file cannot clear a passkey or webhook secret; the UI can).
+
+mod diff;
+mod export;
+mod file;
+mod kind;
+mod parse;
+mod plan;
+mod raw;
+mod toml_text;
+
+pub use export::export;
+pub use file::{AccountEntry, SyncFile, VariableEntry};
+pub use kind::ResourceKind;
+pub use parse::parse;
+pub use plan::{plan, Change, ChangeAction, SyncPlan};
+
+use crate::ValidationErrors;
+
+/// Why a sync file could not be read or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    /// The TOML does not parse or does not fit the format; the message is
+    /// toml's, with `TOML parse error at line N, column M`.
+    #[error("{0}")]
+    Toml(String),
+    /// Applying the file would leave invalid resources.
+    #[error("the sync file would leave invalid resources:\n{0}")]
+    Invalid(ValidationErrors),
+    /// A new secret variable or account has no value in the file, and there
+    /// is no current one to keep.
+    #[error("{}", secret_message(*kind, name))]
+    Secret { kind: ResourceKind, name: String },
+}
+
+fn secret_message(kind: ResourceKind, name: &str) -> String {
+    let what = match kind {
+        ResourceKind::Variable => "`value`",
+        _ => "`token`",
+    };
+    format!(
+        "new {} '{name}' has no {what} in the sync file; add it to the file once or create it in the UI",
+        kind.as_str()
+    )
+}

@@ -1,0 +1,132 @@
+//! The checks of one Build.
+
+use super::{Report, ValidationError};
+use crate::builder::LOCAL_BUILDER_NAME;
+use crate::env_lines::parse_env_lines;
+use crate::image::{component_reason, validate_registry_host, validate_repository, validate_tag};
+use crate::{Build, Catalog, ImageRegistry};
+
+/// Every problem with `build`, resolving its references against `catalog`
+/// (builders, git and registry accounts, linked repos). Name uniqueness is
+/// checked by [`super::validate_catalog`].
+pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    let mut report = Report::new(format!("build '{}'", build.name), &mut errors);
+    let config = &build.config;
+    check_image_name(build, &mut report);
+    check_image_tag(&config.image_tag, &mut report);
+    if !config.builder.is_empty()
+        && config.builder != LOCAL_BUILDER_NAME
+        && !catalog.builders.iter().any(|b| b.name.as_str() == config.builder)
+    {
+        report.push("config.builder", format!("unknown builder '{}'", config.builder));
+    }
+    check_git_account(catalog, &config.git_provider, &config.git_account, &mut report);
+    if !config.linked_repo.is_empty() && !catalog.repos.iter().any(|r| r.name.as_str() == config.linked_repo) {
+        report.push("config.linked_repo", format!("unknown linked repo '{}'", config.linked_repo));
+    }
+    let name_has_path = config.image_name.contains('/');
+    for (index, registry) in config.image_registry.iter().enumerate() {
+        check_registry(index, registry, name_has_path, catalog, &mut report);
+    }
+    for (field, text) in [
+        ("config.build_args", &config.build_args),
+        ("config.secret_args", &config.secret_args),
+        ("config.labels", &config.labels),
+    ] {
+        if let Err(error) = parse_env_lines(text) {
+            report.push(field, error.to_string());
+        }
+    }
+    if !config.repo.is_empty() {
+        check_git_source(&config.git_provider, &config.branch, &mut report);
+    }
+    for (index, arg) in config.extra_args.iter().enumerate() {
+        if arg.trim().is_empty() {
+            report.push(format!("config.extra_args[{index}]"), "empty argument");
+        }
+    }
+    for (index, link) in config.links.iter().enumerate() {
+        if link.trim().is_empty() {
+            report.push(format!("config.links[{index}]"), "empty link");
+        }
+    }
+    if config.dockerfile_path.is_empty() {
+        report.push("config.dockerfile_path", "must not be empty (the default is 'Dockerfile')");
+    }
+    if config.build_path.is_empty() {
+        report.push("config.build_path", "must not be empty (the default is '.')");
+    }
+    errors
+}
+
+/// `git_account` must name an account of the build's (or repo's) provider.
+pub(crate) fn check_git_account(catalog: &Catalog, provider: &str, account: &str, report: &mut Report) {
+    if !account.is_empty() && !catalog.git_accounts.iter().any(|a| a.domain == provider && a.username == account) {
+        report.push("config.git_account", format!("unknown git account '{account}' on {provider}"));
+    }
+}
+
+/// A git source needs a provider and a branch.
+pub(crate) fn check_git_source(provider: &str, branch: &str, report: &mut Report) {
+    if provider.is_empty() {
+        report.push("config.git_provider", "a git source needs a git provider, like github.com");
+    }
+    if branch.is_empty() {
+        report.push("config.branch", "a git source needs a branch");
+    }
+}
+
+fn check_image_name(build: &Build, report: &mut Report) {
+    let image_name = &build.config.image_name;
+    if image_name.is_empty() {
+        if let Err(message) = validate_repository(build.name.as_str()) {
+            report.push("name", format!("{message}; set image_name"));
+        }
+    } else if let Err(message) = validate_repository(image_name) {
+        report.push("config.image_name", message);
+    }
+}
+
+fn check_image_tag(image_tag: &str, report: &mut Report) {
+    if image_tag.is_empty() {
+        return;
+    }
+    let checked = validate_tag(image_tag).and_then(|()| validate_tag(&format!("latest-{image_tag}")));
+    if let Err(message) = checked {
+        report.push("config.image_tag", message);
+    }
+}
+
+fn check_registry(
+    index: usize,
+    registry: &ImageRegistry,
+    name_has_path: bool,
+    catalog: &Catalog,
+    report: &mut Report,
+) {
+    let field = |name: &str| format!("config.image_registry[{index}].{name}");
+    let ImageRegistry { domain, account, organization } = registry;
+    if domain.is_empty() {
+        report.push(field("domain"), "registry domain is empty, like ghcr.io or docker.io");
+    } else if let Err(message) = validate_registry_host(domain) {
+        report.push(field("domain"), message);
+    }
+    if !account.is_empty()
+        && !catalog.registry_accounts.iter().any(|a| a.domain == *domain && a.username == *account)
+    {
+        report.push(field("account"), format!("unknown registry account '{account}' on {domain}"));
+    }
+    if !organization.is_empty() {
+        if let Some(reason) = component_reason(organization) {
+            report.push(field("organization"), format!("'{organization}' is not a valid organization: {reason}"));
+        }
+    } else if !account.is_empty() && !name_has_path {
+        if let Some(reason) = component_reason(account) {
+            report.push(
+                field("account"),
+                format!("'{account}' is used in the image path but {reason}; set organization"),
+            );
+        }
+    }
+}

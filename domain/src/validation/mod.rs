@@ -1,0 +1,96 @@
+//! Checks that a [`Catalog`] is usable: every reference resolves, every
+//! image name, tag and registry is something Docker accepts, every
+//! `KEY=value` text parses, and names are unique per kind.
+//!
+//! Errors name the resource (`build 'api'`), the field as a dotted path
+//! (`config.image_registry[1].account`) and what is wrong; they never
+//! contain a secret value.
+
+mod build;
+mod builder;
+mod others;
+
+pub use build::validate_build;
+
+use crate::Catalog;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One problem with one field of one resource.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{resource}: {field}: {message}")]
+pub struct ValidationError {
+    /// The resource, like `build 'api'` or `git account 'github.com/alice'`.
+    pub resource: String,
+    /// The field as a dotted path, like `config.build_args`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem found; displayed one per line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{}", Lines(.0))]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+/// Checks the whole catalog and returns every problem found.
+pub fn validate_catalog(catalog: &Catalog) -> Result<(), ValidationErrors> {
+    let mut errors = Vec::new();
+    others::duplicates(catalog, &mut errors);
+    for build in &catalog.builds {
+        errors.extend(validate_build(build, catalog));
+    }
+    for builder in &catalog.builders {
+        builder::validate_builder(builder, &mut errors);
+    }
+    for variable in &catalog.variables {
+        others::validate_variable(variable, &mut errors);
+    }
+    for account in &catalog.git_accounts {
+        others::validate_account("git account", &account.domain, &account.username, &mut errors);
+    }
+    for account in &catalog.registry_accounts {
+        others::validate_account("registry account", &account.domain, &account.username, &mut errors);
+    }
+    for repo in &catalog.repos {
+        others::validate_repo(repo, catalog, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationErrors(errors))
+    }
+}
+
+/// Collects the errors of one resource.
+pub(crate) struct Report<'a> {
+    resource: String,
+    errors: &'a mut Vec<ValidationError>,
+}
+
+impl<'a> Report<'a> {
+    pub(crate) fn new(resource: String, errors: &'a mut Vec<ValidationError>) -> Self {
+        Self { resource, errors }
+    }
+
+    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(ValidationError {
+            resource: self.resource.clone(),
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+}
+
+struct Lines<'a>(&'a [ValidationError]);
+
+impl fmt::Display for Lines<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}

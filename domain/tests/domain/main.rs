@@ -1,0 +1,11 @@
+//! Integration tests of kiln-domain, one module per area, in one binary.
+
+mod defaults;
+mod env_lines;
+mod image;
+mod support;
+mod sync_export;
+mod sync_parse;
+mod sync_plan;
+mod validation;
+mod version;

@@ -1,0 +1,40 @@
+// Shared Chromium launcher for Kiln's browser scripts (Debian's Chromium,
+// no downloads, no traffic off this machine).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export async function withBrowser(run) {
+  const profile = mkdtempSync(join(tmpdir(), 'kiln-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  try {
+    await run(page);
+    if (problems.length) throw new Error(problems.join('\n'));
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the page has hydrated (the app marks <main data-hydrated="true">). */
+export async function waitHydrated(page) {
+  await page.waitForSelector('main[data-hydrated="true"]', { timeout: 30000 });
+}
+
+export async function screenshot(page, name) {
+  const dir = new URL('../screenshots/', import.meta.url).pathname;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}

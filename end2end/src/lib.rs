@@ -1,0 +1,1 @@
+//! See `tests/`: browser tests that drive a real `kiln` server.

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what Kiln needs to build, run and test, idempotently.
+# Usage: scripts/install-deps.sh [--test]   (--test adds the test-only tools)
+set -euo pipefail
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+TOOLS_DIR="${KILN_TOOLS_DIR:-/opt/kiln-tools}"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+apt_pkgs=(git pkg-config)
+docker_ok() { command -v docker >/dev/null && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+if ! docker_ok && ! command -v dockerd >/dev/null; then apt_pkgs+=(docker.io); fi
+if [ "$want_test" = 1 ]; then
+  apt_pkgs+=(docker.io docker-registry busybox-static apache2-utils chromium chromium-driver)
+fi
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null; then
+    log "apt-get install ${missing[*]}"
+    SUDO=""; [ "$(id -u)" != 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    log "warning: cannot install ${missing[*]} (no apt-get)"
+  fi
+fi
+
+if ! command -v cargo >/dev/null; then
+  log "Rust toolchain missing: install rustup from your distribution first"; exit 1
+fi
+rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || {
+  log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+
+if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
+  log "cargo install cargo-leptos 0.3.10 (slow the first time)"
+  cargo install cargo-leptos --version 0.3.10 --locked
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
+  log "cargo install wasm-bindgen-cli 0.2.130"
+  cargo install wasm-bindgen-cli --version 0.2.130
+fi
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
+  log "npm binaryen@132 into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm i --silent --no-audit --no-fund --prefix "$TOOLS_DIR" binaryen@132.0.0
+fi

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every Kiln test: lint, unit, integration against real services
+# (dockerd, registry, git server), and browser end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/install-deps.sh --test
+(cd end2end && npm ci --silent --no-audit --no-fund)
+
+cargo fmt --all --check
+cargo clippy --workspace --exclude kiln-frontend --all-targets -- -D warnings
+cargo leptos build
+trap 'testkit/scripts/stop-services.sh >/dev/null 2>&1 || true' EXIT
+cargo nextest run --workspace --exclude kiln-frontend --no-fail-fast

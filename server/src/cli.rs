@@ -1,0 +1,75 @@
+//! Command-line interface.
+
+use crate::{client, config::Config, serve};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "kiln", version, about = "Kiln builds Docker images and pushes them to registries")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the server (web UI and JSON API). Reads KILN_BIND, KILN_DATABASE_URL,
+    /// KILN_DATA_DIR, KILN_SITE_DIR and the optional KILN_CONFIG file.
+    Serve,
+    /// Resource sync with Komodo-compatible TOML, against the server at KILN_URL.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SyncCommand {
+    /// Apply a TOML file ("-" reads standard input): all of it or nothing.
+    Apply {
+        file: PathBuf,
+        /// Show what would change without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also delete resources that the file does not mention.
+        #[arg(long)]
+        delete: bool,
+        #[arg(long, env = "KILN_URL", default_value = client::DEFAULT_URL)]
+        url: String,
+    },
+    /// Print every resource as TOML (secrets left out).
+    Export {
+        #[arg(long, env = "KILN_URL", default_value = client::DEFAULT_URL)]
+        url: String,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve => {
+            let config = Config::load().context("loading configuration")?;
+            serve::run(config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sync { command: SyncCommand::Apply { file, dry_run, delete, url } } => {
+            let text = read_input(&file)?;
+            client::Client::new(&url).sync_apply(text, dry_run, delete).await
+        }
+        Command::Sync { command: SyncCommand::Export { url } } => {
+            let toml = client::Client::new(&url).sync_export().await?;
+            print!("{toml}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_input(file: &PathBuf) -> anyhow::Result<String> {
+    if file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading standard input")?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+}

@@ -1,0 +1,99 @@
+//! The server's configuration: defaults, then an optional TOML file
+//! (`KILN_CONFIG`), then `KILN_*` environment variables. Loaded once.
+
+use anyhow::{bail, Context};
+use kiln_domain::Secret;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`KILN_BIND`, default 127.0.0.1:3000; port 0 picks one).
+    pub bind: SocketAddr,
+    /// Where Kiln keeps its files (`KILN_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// Database URL (`KILN_DATABASE_URL`, default SQLite in the data dir). May hold a password.
+    pub database_url: Secret,
+    /// The built site (`KILN_SITE_DIR`); found next to the binary when unset.
+    pub site_dir: Option<PathBuf>,
+}
+
+/// The optional config file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    site_dir: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn load() -> anyhow::Result<Self> {
+        let file = match std::env::var_os("KILN_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading KILN_CONFIG {}", PathBuf::from(&path).display()))?;
+                toml::from_str(&text).with_context(|| format!("in {}", PathBuf::from(&path).display()))?
+            }
+            None => FileConfig::default(),
+        };
+        Self::from_sources(file, |key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let bind_text = env("KILN_BIND").or(file.bind).unwrap_or_else(|| "127.0.0.1:3000".to_string());
+        let bind: SocketAddr = match bind_text.parse() {
+            Ok(addr) => addr,
+            Err(_) => bail!("KILN_BIND '{bind_text}' is not an address like 127.0.0.1:3000"),
+        };
+        let data_dir = env("KILN_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = env("KILN_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| kiln_store::sqlite_url_in(&data_dir));
+        let site_dir = env("KILN_SITE_DIR").map(PathBuf::from).or(file.site_dir);
+        Ok(Self { bind, data_dir, database_url: Secret::new(database_url), site_dir })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(file: FileConfig, env: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_sources(file, |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = load(FileConfig::default(), &[]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert_eq!(c.database_url.expose(), "sqlite://data/kiln.db?mode=rwc");
+        assert_eq!(c.site_dir, None);
+    }
+
+    #[test]
+    fn env_beats_file() {
+        let file = FileConfig { bind: Some("127.0.0.1:4000".into()), data_dir: Some("/f".into()), ..Default::default() };
+        let c = load(file, &[("KILN_BIND", "127.0.0.1:0"), ("KILN_DATA_DIR", "/e")]).unwrap();
+        assert_eq!(c.bind.port(), 0);
+        assert_eq!(c.data_dir, PathBuf::from("/e"));
+        assert_eq!(c.database_url.expose(), "sqlite:///e/kiln.db?mode=rwc");
+    }
+
+    #[test]
+    fn bad_bind_is_a_clear_error() {
+        let err = load(FileConfig::default(), &[("KILN_BIND", "localhost")]).unwrap_err();
+        assert!(err.to_string().contains("KILN_BIND 'localhost'"), "{err}");
+    }
+
+    #[test]
+    fn database_url_is_redacted_in_debug() {
+        let c = load(FileConfig::default(), &[("KILN_DATABASE_URL", "postgres://u:hunter2@db/kiln")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

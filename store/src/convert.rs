@@ -1,0 +1,111 @@
+//! Entity rows ↔ domain types. JSON columns hold serde forms of domain config.
+
+use crate::entity::{build, builder, git_account, registry_account, repo, variable};
+use crate::StoreError;
+use kiln_domain::{
+    Build, Builder, GitAccount, RegistryAccount, Repo, ResourceName, Secret, Variable,
+};
+use serde::de::DeserializeOwned;
+
+/// The columns shared by builds, builders and repos.
+pub struct ConfiguredRow {
+    pub name: String,
+    pub description: String,
+    pub tags: String,
+    pub config: String,
+}
+
+fn decode<T: DeserializeOwned>(kind: &'static str, name: &str, json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        kind,
+        name: name.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn encode<T: serde::Serialize>(kind: &'static str, name: &str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+        kind,
+        name: name.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn name(kind: &'static str, raw: &str) -> Result<ResourceName, StoreError> {
+    ResourceName::parse(raw).map_err(|e| StoreError::Corrupt {
+        kind,
+        name: raw.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+pub fn build_from(m: build::Model) -> Result<Build, StoreError> {
+    Ok(Build {
+        name: name("build", &m.name)?,
+        description: m.description,
+        tags: decode("build", &m.name, &m.tags)?,
+        config: decode("build", &m.name, &m.config)?,
+    })
+}
+
+pub fn builder_from(m: builder::Model) -> Result<Builder, StoreError> {
+    Ok(Builder {
+        name: name("builder", &m.name)?,
+        description: m.description,
+        tags: decode("builder", &m.name, &m.tags)?,
+        config: decode("builder", &m.name, &m.config)?,
+    })
+}
+
+pub fn repo_from(m: repo::Model) -> Result<Repo, StoreError> {
+    Ok(Repo {
+        name: name("repo", &m.name)?,
+        description: m.description,
+        tags: decode("repo", &m.name, &m.tags)?,
+        config: decode("repo", &m.name, &m.config)?,
+    })
+}
+
+pub fn variable_from(m: variable::Model) -> Result<Variable, StoreError> {
+    Ok(Variable {
+        name: name("variable", &m.name)?,
+        value: Secret::new(m.value),
+        description: m.description,
+        is_secret: m.is_secret,
+    })
+}
+
+pub fn git_account_from(m: git_account::Model) -> GitAccount {
+    GitAccount { domain: m.domain, username: m.username, token: Secret::new(m.token) }
+}
+
+pub fn registry_account_from(m: registry_account::Model) -> RegistryAccount {
+    RegistryAccount { domain: m.domain, username: m.username, token: Secret::new(m.token) }
+}
+
+pub fn build_row(b: &Build) -> Result<ConfiguredRow, StoreError> {
+    configured_row("build", b.name.as_str(), &b.description, &b.tags, &b.config)
+}
+
+pub fn builder_row(b: &Builder) -> Result<ConfiguredRow, StoreError> {
+    configured_row("builder", b.name.as_str(), &b.description, &b.tags, &b.config)
+}
+
+pub fn repo_row(r: &Repo) -> Result<ConfiguredRow, StoreError> {
+    configured_row("repo", r.name.as_str(), &r.description, &r.tags, &r.config)
+}
+
+fn configured_row<C: serde::Serialize>(
+    kind: &'static str,
+    name: &str,
+    description: &str,
+    tags: &[String],
+    config: &C,
+) -> Result<ConfiguredRow, StoreError> {
+    Ok(ConfiguredRow {
+        name: name.to_string(),
+        description: description.to_string(),
+        tags: encode(kind, name, &tags)?,
+        config: encode(kind, name, config)?,
+    })
+}

@@ -1,0 +1,9 @@
+//! sea-orm entities, one module per table. Only this crate sees them: the
+//! rest of Kiln works with `kiln_domain` types.
+
+pub mod build;
+pub mod builder;
+pub mod git_account;
+pub mod registry_account;
+pub mod repo;
+pub mod variable;

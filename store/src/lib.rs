@@ -1,0 +1,43 @@
+//! Kiln's persistence over sea-orm: SQLite by default, PostgreSQL with the
+//! same migrations. Callers see `kiln_domain` types only; entities stay here.
+//!
+//! Architecture invariant: every write that changes which resources exist goes
+//! through [`Store`] methods that validate the whole resulting catalog first.
+
+mod connect;
+mod convert;
+mod entity;
+mod error;
+mod resources;
+mod sync;
+mod write;
+
+pub use connect::sqlite_url_in;
+pub use error::StoreError;
+pub use sync::SyncOutcome;
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Handle to Kiln's database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    /// Serialises catalog writes: each one reads, validates and writes the
+    /// whole catalog, so two must not interleave.
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.db.get_database_backend()).finish()
+    }
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

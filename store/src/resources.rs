@@ -1,0 +1,97 @@
+//! Reading resources, and single-resource writes validated against the catalog.
+
+use crate::convert::{
+    build_from, build_row, builder_from, git_account_from, registry_account_from, repo_from,
+    variable_from,
+};
+use crate::entity::{build, builder, git_account, registry_account, repo, variable};
+use crate::write::{delete, write_configured};
+use crate::{now_millis, Store, StoreError};
+use kiln_domain::sync::ResourceKind;
+use kiln_domain::validation::validate_catalog;
+use kiln_domain::{Build, Builder, Catalog};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+impl Store {
+    /// Every resource, each kind ordered by name.
+    pub async fn catalog(&self) -> Result<Catalog, StoreError> {
+        load_catalog(&self.db).await
+    }
+
+    /// All builds ordered by name.
+    pub async fn list_builds(&self) -> Result<Vec<Build>, StoreError> {
+        build::Entity::find()
+            .order_by_asc(build::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(build_from)
+            .collect()
+    }
+
+    /// One build by name.
+    pub async fn build(&self, name: &str) -> Result<Build, StoreError> {
+        build::Entity::find()
+            .filter(build::Column::Name.eq(name))
+            .one(&self.db)
+            .await?
+            .map(build_from)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound { kind: "build", name: name.to_string() })
+    }
+
+    /// All stored builders ordered by name (the built-in Local one is not stored).
+    pub async fn list_builders(&self) -> Result<Vec<Builder>, StoreError> {
+        builder::Entity::find()
+            .order_by_asc(builder::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(builder_from)
+            .collect()
+    }
+
+    /// Creates a build after validating it against every other resource.
+    pub async fn create_build(&self, new: Build) -> Result<Build, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut catalog = self.catalog().await?;
+        if catalog.builds.iter().any(|b| b.name == new.name) {
+            return Err(StoreError::AlreadyExists { kind: "build", name: new.name.to_string() });
+        }
+        catalog.builds.push(new.clone());
+        validate_catalog(&catalog)?;
+        write_configured(&self.db, "build", build_row(&new)?, true, now_millis()).await?;
+        Ok(new)
+    }
+
+    /// Deletes a build by name.
+    pub async fn delete_build(&self, name: &str) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        delete(&self.db, ResourceKind::Build, name).await
+    }
+}
+
+pub(crate) async fn load_catalog(conn: &impl ConnectionTrait) -> Result<Catalog, StoreError> {
+    let builds = build::Entity::find().order_by_asc(build::Column::Name).all(conn).await?;
+    let builders = builder::Entity::find().order_by_asc(builder::Column::Name).all(conn).await?;
+    let repos = repo::Entity::find().order_by_asc(repo::Column::Name).all(conn).await?;
+    let variables = variable::Entity::find().order_by_asc(variable::Column::Name).all(conn).await?;
+    let git_accounts = git_account::Entity::find()
+        .order_by_asc(git_account::Column::Domain)
+        .order_by_asc(git_account::Column::Username)
+        .all(conn)
+        .await?;
+    let registry_accounts = registry_account::Entity::find()
+        .order_by_asc(registry_account::Column::Domain)
+        .order_by_asc(registry_account::Column::Username)
+        .all(conn)
+        .await?;
+    Ok(Catalog {
+        builds: builds.into_iter().map(build_from).collect::<Result<_, _>>()?,
+        builders: builders.into_iter().map(builder_from).collect::<Result<_, _>>()?,
+        repos: repos.into_iter().map(repo_from).collect::<Result<_, _>>()?,
+        variables: variables.into_iter().map(variable_from).collect::<Result<_, _>>()?,
+        git_accounts: git_accounts.into_iter().map(git_account_from).collect(),
+        registry_accounts: registry_accounts.into_iter().map(registry_account_from).collect(),
+    })
+}

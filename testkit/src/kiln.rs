@@ -1,0 +1,103 @@
+//! Runs the real `kiln` binary as a black box: `kiln serve` on 127.0.0.1:0
+//! with a fresh data dir, and `kiln` CLI commands against it.
+
+use anyhow::{bail, Context};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A running `kiln serve`, killed on Drop.
+pub struct KilnServer {
+    child: Child,
+    url: String,
+    bin: PathBuf,
+    data_dir: tempfile::TempDir,
+}
+
+impl KilnServer {
+    /// Starts `bin serve` with `KILN_BIND=127.0.0.1:0`, a temp `KILN_DATA_DIR`
+    /// and the extra environment `env`, and waits for its "listening" line.
+    pub fn start(bin: &Path, env: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir().context("creating a data dir")?;
+        let mut cmd = Command::new(bin);
+        cmd.arg("serve")
+            .env("KILN_BIND", "127.0.0.1:0")
+            .env("KILN_DATA_DIR", data_dir.path())
+            .env_remove("KILN_DATABASE_URL")
+            .env_remove("KILN_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().with_context(|| format!("starting {}", bin.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("kiln listening on ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                bail!("kiln serve did not report its address within 60s (exit: {status:?})");
+            }
+        };
+        Ok(Self { child, url, bin: bin.to_path_buf(), data_dir })
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Runs `kiln ARGS...` with `KILN_URL` pointing at this server.
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> anyhow::Result<Output> {
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args).env("KILN_URL", &self.url);
+        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().context("starting kiln CLI")?;
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            std::io::Write::write_all(&mut pipe, text.as_bytes()).context("writing stdin")?;
+        }
+        child.wait_with_output().context("waiting for kiln CLI")
+    }
+}
+
+impl Drop for KilnServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `kiln` binary: `KILN_BIN`, else `kiln` in the profile dir of the
+/// running test executable (`target/debug/deps/x` → `target/debug/kiln`).
+pub fn kiln_bin() -> anyhow::Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("KILN_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
+    let exe = std::env::current_exe().context("locating the test executable")?;
+    let candidate = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|profile| profile.join("kiln"))
+        .context("test executable has no profile dir")?;
+    if candidate.is_file() {
+        Ok(candidate)
+    } else {
+        bail!("no kiln binary at {} (build it first, or set KILN_BIN)", candidate.display())
+    }
+}

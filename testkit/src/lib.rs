@@ -1,0 +1,27 @@
+//! Real services for Kiln's integration tests, all bound to 127.0.0.1.
+//!
+//! * [`DockerEngine`]: a Docker engine (an existing one, or a `dockerd` shared by all
+//!   test processes under `/var/tmp/kiln-testkit`; stop it with [`stop_shared_engine`]
+//!   or `testkit/scripts/stop-services.sh`).
+//! * [`base_image`]: the offline busybox image `kiln-test/base:1`.
+//! * [`Registry`]: Debian's `docker-registry` with optional htpasswd auth.
+//! * [`GitServer`]: `git http-backend` behind a small HTTP server, with optional Basic auth.
+//! * [`free_port`] and [`wait_http`].
+//!
+//! Registries and git servers are stopped (process killed and reaped, temp dirs removed)
+//! when their handle is dropped; dropping needs no async runtime.
+
+mod engine;
+pub mod kiln;
+mod git_server;
+mod image;
+mod lock;
+mod ports;
+mod process;
+mod registry;
+
+pub use engine::{buildkit_cli, shared_engine_host, stop_shared_engine, DockerEngine, EngineKind};
+pub use git_server::{GitServer, RepoHandle};
+pub use image::{base_image, BASE_IMAGE};
+pub use ports::{ensure_loopback, free_port, wait_http};
+pub use registry::Registry;
