@@ -9,7 +9,11 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc")]
 pub async fn list_builds() -> Result<Vec<BuildSummary>, ServerFnError> {
     let ctx = crate::ssr::context()?;
-    let builds = ctx.store.list_builds().await.map_err(crate::ssr::user_error)?;
+    let builds = ctx
+        .store
+        .list_builds()
+        .await
+        .map_err(crate::ssr::user_error)?;
     Ok(builds.iter().map(BuildSummary::from_build).collect())
 }
 
@@ -36,9 +40,16 @@ pub async fn create_build(
         name,
         description,
         tags: Vec::new(),
-        config: BuildConfig { dockerfile: dockerfile.replace("\r\n", "\n"), ..BuildConfig::default() },
+        config: BuildConfig {
+            dockerfile: dockerfile.replace("\r\n", "\n"),
+            ..BuildConfig::default()
+        },
     };
-    let created = ctx.store.create_build(build).await.map_err(crate::ssr::user_error)?;
+    let created = ctx
+        .store
+        .create_build(build)
+        .await
+        .map_err(crate::ssr::user_error)?;
     Ok(created.name.to_string())
 }
 
@@ -46,14 +57,19 @@ pub async fn create_build(
 #[server(prefix = "/rpc")]
 pub async fn delete_build(name: String) -> Result<(), ServerFnError> {
     let ctx = crate::ssr::context()?;
-    ctx.store.delete_build(&name).await.map_err(crate::ssr::user_error)
+    ctx.store
+        .delete_build(&name)
+        .await
+        .map_err(crate::ssr::user_error)
 }
 
 /// The built-in Local builder and every stored builder, with health.
 #[server(prefix = "/rpc")]
 pub async fn list_builders() -> Result<Vec<BuilderView>, ServerFnError> {
     let ctx = crate::ssr::context()?;
-    crate::ssr::builder_views(&ctx).await.map_err(crate::ssr::user_error)
+    crate::ssr::builder_views(&ctx)
+        .await
+        .map_err(crate::ssr::user_error)
 }
 
 /// The message inside a server function error, without Leptos's prefix.

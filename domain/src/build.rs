@@ -120,7 +120,11 @@ pub struct PreBuild {
 
 impl Default for PreBuild {
     fn default() -> Self {
-        Self { path: ".".to_string(), command: String::new(), shell_mode: false }
+        Self {
+            path: ".".to_string(),
+            command: String::new(),
+            shell_mode: false,
+        }
     }
 }
 
@@ -160,7 +164,10 @@ where
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a registry table {domain, account, organization} or a list of them")
         }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
             while let Some(entry) = seq.next_element::<RegistryEntry>()? {
                 out.extend(entry.into_registry::<A::Error>()?);
@@ -168,7 +175,8 @@ where
             Ok(out)
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            let entry = RegistryEntry::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            let entry =
+                RegistryEntry::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
             Ok(entry.into_registry::<A::Error>()?.into_iter().collect())
         }
     }
@@ -189,7 +197,11 @@ struct RegistryEntry {
 
 impl RegistryEntry {
     fn into_registry<E: serde::de::Error>(self) -> Result<Option<ImageRegistry>, E> {
-        let plain = ImageRegistry { domain: self.domain, account: self.account, organization: self.organization };
+        let plain = ImageRegistry {
+            domain: self.domain,
+            account: self.account,
+            organization: self.organization,
+        };
         let has_plain = plain != ImageRegistry::default();
         match (self.kind.as_deref(), self.params) {
             (None, None) => Ok(Some(plain)),

@@ -1,5 +1,5 @@
-use crate::{ResourceName, Secret};
 use crate::builder_tagged::{deserialize_tagged, Tagged};
+use crate::{ResourceName, Secret};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The name a build's `builder` may use for the built-in Local builder (as
@@ -39,7 +39,10 @@ impl Default for BuilderConfig {
 
 impl<'de> Deserialize<'de> for BuilderConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let tagged = deserialize_tagged::<D, LocalBuilderConfig, ServerBuilderConfig, AwsBuilderConfig>(deserializer)?;
+        let tagged =
+            deserialize_tagged::<D, LocalBuilderConfig, ServerBuilderConfig, AwsBuilderConfig>(
+                deserializer,
+            )?;
         Ok(match tagged {
             Tagged::Local(params) => Self::Local(params),
             Tagged::Server(params) | Tagged::Url(params) => Self::Server(params),
@@ -72,7 +75,11 @@ pub struct LocalBuilderConfig {
 
 impl Default for LocalBuilderConfig {
     fn default() -> Self {
-        Self { docker_cli: String::new(), extra_args: Vec::new(), max_parallel: 2 }
+        Self {
+            docker_cli: String::new(),
+            extra_args: Vec::new(),
+            max_parallel: 2,
+        }
     }
 }
 

@@ -21,7 +21,9 @@ pub(crate) enum Tagged<L, S, A> {
 }
 
 /// Reads `{ type = "Local" | "Server" | "Url" | "Aws", params = { .. } }`.
-pub(crate) fn deserialize_tagged<'de, D, L, S, A>(deserializer: D) -> Result<Tagged<L, S, A>, D::Error>
+pub(crate) fn deserialize_tagged<'de, D, L, S, A>(
+    deserializer: D,
+) -> Result<Tagged<L, S, A>, D::Error>
 where
     D: Deserializer<'de>,
     L: Deserialize<'de> + Default,
@@ -107,7 +109,10 @@ where
     })
 }
 
-fn from_json<'de, L, S, A>(kind: Kind, json: serde_json::Value) -> Result<Tagged<L, S, A>, serde_json::Error>
+fn from_json<'de, L, S, A>(
+    kind: Kind,
+    json: serde_json::Value,
+) -> Result<Tagged<L, S, A>, serde_json::Error>
 where
     L: Deserialize<'de>,
     S: Deserialize<'de>,

@@ -33,11 +33,18 @@ pub fn parse_env_lines(text: &str) -> Result<Vec<EnvLine>, EnvLineError> {
             continue;
         }
         let Some((key, value)) = trimmed.split_once('=') else {
-            return Err(EnvLineError { line, message: "missing '='".to_string() });
+            return Err(EnvLineError {
+                line,
+                message: "missing '='".to_string(),
+            });
         };
         let key = key.trim();
         check_key(key).map_err(|message| EnvLineError { line, message })?;
-        out.push(EnvLine { key: key.to_string(), value: value.trim().to_string(), line });
+        out.push(EnvLine {
+            key: key.to_string(),
+            value: value.trim().to_string(),
+            line,
+        });
     }
     Ok(out)
 }
@@ -49,7 +56,10 @@ fn check_key(key: &str) -> Result<(), String> {
     if key.chars().any(char::is_whitespace) {
         return Err(format!("key '{key}' contains whitespace"));
     }
-    if let Some(c) = key.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
+    if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
         return Err(format!(
             "key '{key}' contains '{c}'; keys may only use letters, digits, '_', '.' and '-'"
         ));

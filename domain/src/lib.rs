@@ -13,6 +13,27 @@
 //!   secret args and labels.
 //! - [`image`] computes image paths per registry and the tags a run pushes.
 //! - [`sync`] reads, plans and exports Komodo resource-sync TOML files.
+//!
+//! ```
+//! use kiln_domain::{sync, Catalog};
+//!
+//! let file = sync::parse(
+//!     r#"
+//! [[build]]
+//! name = "api"
+//! [build.config]
+//! version = { major = 1, minor = 4, patch = 2 }
+//! image_registry = { domain = "ghcr.io", organization = "acme" }
+//! "#,
+//! )?;
+//! let plan = sync::plan(&Catalog::default(), &file, false)?;
+//! assert_eq!(plan.render(), "create build 'api'\n");
+//! let api = &plan.target.builds[0];
+//! let refs = kiln_domain::image::planned_refs(api, &api.config.version, Some("a6v8h83"));
+//! assert_eq!(refs[0].0.path, "ghcr.io/acme/api");
+//! assert_eq!(refs[0].1, ["latest", "1.4.2", "1.4", "1", "a6v8h83"]);
+//! # Ok::<(), kiln_domain::SyncError>(())
+//! ```
 
 pub mod account;
 pub mod build;
@@ -22,6 +43,7 @@ pub mod env_lines;
 pub mod image;
 pub mod name;
 pub mod repo;
+pub mod run;
 pub mod secret;
 pub mod sync;
 pub mod validation;
@@ -33,12 +55,16 @@ mod serde_forms;
 
 pub use account::{GitAccount, RegistryAccount};
 pub use build::{Build, BuildConfig, ImageRegistry, PreBuild, SourceKind};
-pub use builder::{AwsBuilderConfig, Builder, BuilderConfig, LocalBuilderConfig, ServerBuilderConfig, LOCAL_BUILDER_NAME};
+pub use builder::{
+    AwsBuilderConfig, Builder, BuilderConfig, LocalBuilderConfig, ServerBuilderConfig,
+    LOCAL_BUILDER_NAME,
+};
 pub use catalog::Catalog;
 pub use env_lines::{parse_env_lines, EnvLine, EnvLineError};
 pub use image::RegistryImage;
 pub use name::{NameError, ResourceName};
 pub use repo::{Repo, RepoConfig};
+pub use run::{LogLine, PushedImage, Run, RunStatus, StageRecord, Stream};
 pub use secret::Secret;
 pub use sync::{SyncError, SyncFile, SyncPlan};
 pub use validation::{validate_build, validate_catalog, ValidationError, ValidationErrors};

@@ -32,7 +32,10 @@ impl ResourceName {
         if raw.chars().count() > Self::MAX_LEN {
             return Err(NameError::TooLong(raw.to_string()));
         }
-        if let Some(c) = raw.chars().find(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%')) {
+        if let Some(c) = raw
+            .chars()
+            .find(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%'))
+        {
             return Err(NameError::BadChar(raw.to_string(), c));
         }
         Ok(Self(raw.to_string()))

@@ -8,7 +8,9 @@ use std::fmt;
 /// A list of strings, or (Komodo's form) one string with one entry per line
 /// and/or separated by commas; blank lines, `#` lines and ` #` comments at
 /// the end of a line are dropped.
-pub(crate) fn string_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn string_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
     deserializer.deserialize_any(StringListVisitor)
 }
 
@@ -75,6 +77,9 @@ impl<'de> Visitor<'de> for EnvTextVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let vars = Vec::<EnvVar>::deserialize(SeqAccessDeserializer::new(seq))?;
-        Ok(vars.iter().map(|var| format!("{}={}\n", var.variable, var.value)).collect())
+        Ok(vars
+            .iter()
+            .map(|var| format!("{}={}\n", var.variable, var.value))
+            .collect())
     }
 }

@@ -26,17 +26,26 @@ pub enum VersionError {
 
 impl Version {
     pub fn new(major: u32, minor: u32, patch: u32) -> Self {
-        Self { major, minor, patch }
+        Self {
+            major,
+            minor,
+            patch,
+        }
     }
 
     /// Parses `"1.2.3"`, `"1.2"` or `"1"` (missing parts are 0), with an
     /// optional leading `v`. Anything else (spaces, signs, pre-release
     /// suffixes, more than three parts) is refused.
     pub fn parse(input: &str) -> Result<Version, VersionError> {
-        let invalid = |reason: String| VersionError::Invalid { input: input.to_string(), reason };
+        let invalid = |reason: String| VersionError::Invalid {
+            input: input.to_string(),
+            reason,
+        };
         let body = input.strip_prefix('v').unwrap_or(input);
         if body.is_empty() {
-            return Err(invalid("expected MAJOR[.MINOR[.PATCH]], like 1.2.3".to_string()));
+            return Err(invalid(
+                "expected MAJOR[.MINOR[.PATCH]], like 1.2.3".to_string(),
+            ));
         }
         let parts: Vec<&str> = body.split('.').collect();
         if parts.len() > 3 {
@@ -50,12 +59,19 @@ impl Version {
             *slot = parse_number(part).map_err(invalid)?;
         }
         let [major, minor, patch] = numbers;
-        Ok(Version { major, minor, patch })
+        Ok(Version {
+            major,
+            minor,
+            patch,
+        })
     }
 
     /// The next patch version (`1.2.3` → `1.2.4`). Saturates at `u32::MAX`.
     pub fn bump_patch(self) -> Version {
-        Version { patch: self.patch.saturating_add(1), ..self }
+        Version {
+            patch: self.patch.saturating_add(1),
+            ..self
+        }
     }
 }
 
@@ -91,7 +107,8 @@ fn parse_number(part: &str) -> Result<u32, String> {
     if let Some(c) = part.chars().find(|c| !c.is_ascii_digit()) {
         return Err(format!("'{part}' is not a number ('{c}' is not a digit)"));
     }
-    part.parse::<u32>().map_err(|_| format!("'{part}' is too large"))
+    part.parse::<u32>()
+        .map_err(|_| format!("'{part}' is too large"))
 }
 
 /// Komodo's table form; missing keys are 0.
@@ -118,6 +135,10 @@ impl<'de> Visitor<'de> for VersionVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Version, A::Error> {
         let table = VersionTable::deserialize(MapAccessDeserializer::new(map))?;
-        Ok(Version { major: table.major, minor: table.minor, patch: table.patch })
+        Ok(Version {
+            major: table.major,
+            minor: table.minor,
+            patch: table.patch,
+        })
     }
 }

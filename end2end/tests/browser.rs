@@ -15,7 +15,10 @@ fn run_script(script: &str, args: &[&str]) {
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{script} failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "{script} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
     println!("{stdout}");
 }
 
@@ -25,11 +28,17 @@ fn create_build_in_the_browser_and_see_it_after_reload() {
     run_script("create_build.mjs", &[server.url(), "browser-made"]);
 
     let listed = Command::new("curl")
-        .args(["-sf", &format!("{}/api/v1/builds/browser-made", server.url())])
+        .args([
+            "-sf",
+            &format!("{}/api/v1/builds/browser-made", server.url()),
+        ])
         .output()
         .expect("curl runs");
     let body = String::from_utf8_lossy(&listed.stdout);
-    assert!(listed.status.success(), "build not in the API after the browser made it");
+    assert!(
+        listed.status.success(),
+        "build not in the API after the browser made it"
+    );
     assert!(body.contains("made by the browser test"), "{body}");
     assert!(body.contains("FROM scratch"), "{body}");
 }

@@ -17,7 +17,12 @@ fn ident(name: &str) -> Alias {
 }
 
 fn id() -> ColumnDef {
-    ColumnDef::new(ident("id")).big_integer().not_null().auto_increment().primary_key().to_owned()
+    ColumnDef::new(ident("id"))
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 
 fn text(col: &str) -> ColumnDef {
@@ -25,7 +30,11 @@ fn text(col: &str) -> ColumnDef {
 }
 
 fn name_col() -> ColumnDef {
-    ColumnDef::new(ident("name")).string_len(128).not_null().unique_key().to_owned()
+    ColumnDef::new(ident("name"))
+        .string_len(128)
+        .not_null()
+        .unique_key()
+        .to_owned()
 }
 
 fn timestamps(table: &mut TableCreateStatement) -> &mut TableCreateStatement {
@@ -92,9 +101,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let all = CONFIGURED.iter().chain(ACCOUNTS.iter()).chain(["variable"].iter());
+        let all = CONFIGURED
+            .iter()
+            .chain(ACCOUNTS.iter())
+            .chain(["variable"].iter());
         for name in all {
-            manager.drop_table(Table::drop().table(ident(name)).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(ident(name)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "kiln", version, about = "Kiln builds Docker images and pushes them to registries")]
+#[command(
+    name = "kiln",
+    version,
+    about = "Kiln builds Docker images and pushes them to registries"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,11 +57,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve::run(config).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync { command: SyncCommand::Apply { file, dry_run, delete, url } } => {
+        Command::Sync {
+            command:
+                SyncCommand::Apply {
+                    file,
+                    dry_run,
+                    delete,
+                    url,
+                },
+        } => {
             let text = read_input(&file)?;
-            client::Client::new(&url).sync_apply(text, dry_run, delete).await
+            client::Client::new(&url)
+                .sync_apply(text, dry_run, delete)
+                .await
         }
-        Command::Sync { command: SyncCommand::Export { url } } => {
+        Command::Sync {
+            command: SyncCommand::Export { url },
+        } => {
             let toml = client::Client::new(&url).sync_export().await?;
             print!("{toml}");
             Ok(ExitCode::SUCCESS)
@@ -68,7 +84,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn read_input(file: &PathBuf) -> anyhow::Result<String> {
     if file.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading standard input")?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("reading standard input")?;
         return Ok(text);
     }
     std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))

@@ -24,11 +24,22 @@ struct ErrorAnswer {
 
 impl Client {
     pub fn new(base: &str) -> Self {
-        Self { base: base.trim_end_matches('/').to_string(), http: reqwest::Client::new() }
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+            http: reqwest::Client::new(),
+        }
     }
 
-    pub async fn sync_apply(&self, toml: String, dry_run: bool, delete: bool) -> anyhow::Result<ExitCode> {
-        let url = format!("{}/api/v1/sync?dry_run={dry_run}&delete={delete}", self.base);
+    pub async fn sync_apply(
+        &self,
+        toml: String,
+        dry_run: bool,
+        delete: bool,
+    ) -> anyhow::Result<ExitCode> {
+        let url = format!(
+            "{}/api/v1/sync?dry_run={dry_run}&delete={delete}",
+            self.base
+        );
         let response = self
             .http
             .post(&url)
@@ -42,7 +53,8 @@ impl Client {
         if !status.is_success() {
             bail!("{}", error_message(status, &body));
         }
-        let answer: SyncAnswer = serde_json::from_str(&body).context("unexpected answer from the server")?;
+        let answer: SyncAnswer =
+            serde_json::from_str(&body).context("unexpected answer from the server")?;
         println!("{}", answer.summary);
         if dry_run {
             println!("(dry run: nothing changed)");

@@ -33,27 +33,44 @@ impl Config {
     pub fn load() -> anyhow::Result<Self> {
         let file = match std::env::var_os("KILN_CONFIG") {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading KILN_CONFIG {}", PathBuf::from(&path).display()))?;
-                toml::from_str(&text).with_context(|| format!("in {}", PathBuf::from(&path).display()))?
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!("reading KILN_CONFIG {}", PathBuf::from(&path).display())
+                })?;
+                toml::from_str(&text)
+                    .with_context(|| format!("in {}", PathBuf::from(&path).display()))?
             }
             None => FileConfig::default(),
         };
-        Self::from_sources(file, |key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+        Self::from_sources(file, |key| {
+            std::env::var(key).ok().filter(|v| !v.is_empty())
+        })
     }
 
-    fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let bind_text = env("KILN_BIND").or(file.bind).unwrap_or_else(|| "127.0.0.1:3000".to_string());
+    fn from_sources(
+        file: FileConfig,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let bind_text = env("KILN_BIND")
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:3000".to_string());
         let bind: SocketAddr = match bind_text.parse() {
             Ok(addr) => addr,
             Err(_) => bail!("KILN_BIND '{bind_text}' is not an address like 127.0.0.1:3000"),
         };
-        let data_dir = env("KILN_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = env("KILN_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
         let database_url = env("KILN_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| kiln_store::sqlite_url_in(&data_dir));
         let site_dir = env("KILN_SITE_DIR").map(PathBuf::from).or(file.site_dir);
-        Ok(Self { bind, data_dir, database_url: Secret::new(database_url), site_dir })
+        Ok(Self {
+            bind,
+            data_dir,
+            database_url: Secret::new(database_url),
+            site_dir,
+        })
     }
 }
 
@@ -63,7 +80,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(file: FileConfig, env: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_sources(file, |k| env.get(k).cloned())
     }
 
@@ -78,8 +98,16 @@ mod tests {
 
     #[test]
     fn env_beats_file() {
-        let file = FileConfig { bind: Some("127.0.0.1:4000".into()), data_dir: Some("/f".into()), ..Default::default() };
-        let c = load(file, &[("KILN_BIND", "127.0.0.1:0"), ("KILN_DATA_DIR", "/e")]).unwrap();
+        let file = FileConfig {
+            bind: Some("127.0.0.1:4000".into()),
+            data_dir: Some("/f".into()),
+            ..Default::default()
+        };
+        let c = load(
+            file,
+            &[("KILN_BIND", "127.0.0.1:0"), ("KILN_DATA_DIR", "/e")],
+        )
+        .unwrap();
         assert_eq!(c.bind.port(), 0);
         assert_eq!(c.data_dir, PathBuf::from("/e"));
         assert_eq!(c.database_url.expose(), "sqlite:///e/kiln.db?mode=rwc");
@@ -93,7 +121,11 @@ mod tests {
 
     #[test]
     fn database_url_is_redacted_in_debug() {
-        let c = load(FileConfig::default(), &[("KILN_DATABASE_URL", "postgres://u:hunter2@db/kiln")]).unwrap();
+        let c = load(
+            FileConfig::default(),
+            &[("KILN_DATABASE_URL", "postgres://u:hunter2@db/kiln")],
+        )
+        .unwrap();
         assert!(!format!("{c:?}").contains("hunter2"));
     }
 }

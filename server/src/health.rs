@@ -12,12 +12,22 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 pub async fn check_local_engine() -> BuilderHealth {
     let docker = match Docker::connect_with_local_defaults() {
         Ok(d) => d,
-        Err(e) => return BuilderHealth::Unreachable { reason: e.to_string() },
+        Err(e) => {
+            return BuilderHealth::Unreachable {
+                reason: e.to_string(),
+            }
+        }
     };
     match tokio::time::timeout(CHECK_TIMEOUT, docker.version()).await {
-        Ok(Ok(v)) => BuilderHealth::Healthy { docker_version: v.version.unwrap_or_else(|| "unknown".into()) },
-        Ok(Err(e)) => BuilderHealth::Unreachable { reason: e.to_string() },
-        Err(_) => BuilderHealth::Unreachable { reason: format!("no answer within {}s", CHECK_TIMEOUT.as_secs()) },
+        Ok(Ok(v)) => BuilderHealth::Healthy {
+            docker_version: v.version.unwrap_or_else(|| "unknown".into()),
+        },
+        Ok(Err(e)) => BuilderHealth::Unreachable {
+            reason: e.to_string(),
+        },
+        Err(_) => BuilderHealth::Unreachable {
+            reason: format!("no answer within {}s", CHECK_TIMEOUT.as_secs()),
+        },
     }
 }
 

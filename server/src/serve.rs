@@ -40,7 +40,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let site_dir = site::find_site_dir(config.site_dir.as_deref());
     match &site_dir {
         Some(dir) => tracing::info!(site = %dir.display(), "serving site files"),
-        None => tracing::warn!("no built site found (run `cargo leptos build`); pages will not hydrate"),
+        None => {
+            tracing::warn!("no built site found (run `cargo leptos build`); pages will not hydrate")
+        }
     }
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -48,11 +50,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr().context("reading the bound address")?;
     let leptos = LeptosOptions::builder()
         .output_name("kiln")
-        .site_root(site_dir.map(|d| d.display().to_string()).unwrap_or_else(|| "site".into()))
+        .site_root(
+            site_dir
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| "site".into()),
+        )
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState { leptos, ctx: AppContext { store, health } };
+    let state = AppState {
+        leptos,
+        ctx: AppContext { store, health },
+    };
     let app = router(state);
 
     println!("kiln listening on http://{addr}");
@@ -83,7 +92,10 @@ fn router(state: AppState) -> Router {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KILN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sea_orm_migration=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn shutdown_signal() {

@@ -14,12 +14,17 @@ impl Store {
             .max_connections(8)
             .connect_timeout(Duration::from_secs(10))
             .sqlx_logging(false);
-        let db = Database::connect(options).await.map_err(|e| StoreError::Connect(e.to_string()))?;
+        let db = Database::connect(options)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
         if db.get_database_backend() == DbBackend::Sqlite {
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
         Migrator::up(&db, None).await?;
-        Ok(Self { db, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            db,
+            write_lock: Arc::new(Mutex::new(())),
+        })
     }
 
     /// The database backend in use ("sqlite", "postgres").

@@ -15,7 +15,11 @@ pub struct ConfiguredRow {
     pub config: String,
 }
 
-fn decode<T: DeserializeOwned>(kind: &'static str, name: &str, json: &str) -> Result<T, StoreError> {
+fn decode<T: DeserializeOwned>(
+    kind: &'static str,
+    name: &str,
+    json: &str,
+) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         kind,
         name: name.to_string(),
@@ -23,7 +27,11 @@ fn decode<T: DeserializeOwned>(kind: &'static str, name: &str, json: &str) -> Re
     })
 }
 
-fn encode<T: serde::Serialize>(kind: &'static str, name: &str, value: &T) -> Result<String, StoreError> {
+fn encode<T: serde::Serialize>(
+    kind: &'static str,
+    name: &str,
+    value: &T,
+) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
         kind,
         name: name.to_string(),
@@ -76,11 +84,19 @@ pub fn variable_from(m: variable::Model) -> Result<Variable, StoreError> {
 }
 
 pub fn git_account_from(m: git_account::Model) -> GitAccount {
-    GitAccount { domain: m.domain, username: m.username, token: Secret::new(m.token) }
+    GitAccount {
+        domain: m.domain,
+        username: m.username,
+        token: Secret::new(m.token),
+    }
 }
 
 pub fn registry_account_from(m: registry_account::Model) -> RegistryAccount {
-    RegistryAccount { domain: m.domain, username: m.username, token: Secret::new(m.token) }
+    RegistryAccount {
+        domain: m.domain,
+        username: m.username,
+        token: Secret::new(m.token),
+    }
 }
 
 pub fn build_row(b: &Build) -> Result<ConfiguredRow, StoreError> {
@@ -88,7 +104,13 @@ pub fn build_row(b: &Build) -> Result<ConfiguredRow, StoreError> {
 }
 
 pub fn builder_row(b: &Builder) -> Result<ConfiguredRow, StoreError> {
-    configured_row("builder", b.name.as_str(), &b.description, &b.tags, &b.config)
+    configured_row(
+        "builder",
+        b.name.as_str(),
+        &b.description,
+        &b.tags,
+        &b.config,
+    )
 }
 
 pub fn repo_row(r: &Repo) -> Result<ConfiguredRow, StoreError> {

@@ -17,5 +17,9 @@ pub enum StoreError {
     #[error("{kind} '{name}' already exists")]
     AlreadyExists { kind: &'static str, name: String },
     #[error("stored {kind} '{name}' cannot be read: {reason}")]
-    Corrupt { kind: &'static str, name: String, reason: String },
+    Corrupt {
+        kind: &'static str,
+        name: String,
+        reason: String,
+    },
 }

@@ -9,11 +9,13 @@ mod convert;
 mod entity;
 mod error;
 mod resources;
+mod runs;
 mod sync;
 mod write;
 
 pub use connect::sqlite_url_in;
 pub use error::StoreError;
+pub use runs::{NewRun, RunEnd, INTERRUPTED};
 pub use sync::SyncOutcome;
 
 use sea_orm::DatabaseConnection;
@@ -31,7 +33,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.db.get_database_backend()).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.db.get_database_backend())
+            .finish()
     }
 }
 

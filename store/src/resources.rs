@@ -9,7 +9,7 @@ use crate::write::{delete, write_configured};
 use crate::{now_millis, Store, StoreError};
 use kiln_domain::sync::ResourceKind;
 use kiln_domain::validation::validate_catalog;
-use kiln_domain::{Build, Builder, Catalog};
+use kiln_domain::{Build, Builder, Catalog, Version};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 impl Store {
@@ -37,7 +37,10 @@ impl Store {
             .await?
             .map(build_from)
             .transpose()?
-            .ok_or_else(|| StoreError::NotFound { kind: "build", name: name.to_string() })
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "build",
+                name: name.to_string(),
+            })
     }
 
     /// All stored builders ordered by name (the built-in Local one is not stored).
@@ -56,12 +59,41 @@ impl Store {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
         if catalog.builds.iter().any(|b| b.name == new.name) {
-            return Err(StoreError::AlreadyExists { kind: "build", name: new.name.to_string() });
+            return Err(StoreError::AlreadyExists {
+                kind: "build",
+                name: new.name.to_string(),
+            });
         }
         catalog.builds.push(new.clone());
         validate_catalog(&catalog)?;
         write_configured(&self.db, "build", build_row(&new)?, true, now_millis()).await?;
         Ok(new)
+    }
+
+    /// Replaces a build's config (and description, tags) after validation.
+    pub async fn update_build(&self, updated: Build) -> Result<Build, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut catalog = self.catalog().await?;
+        let slot = catalog
+            .builds
+            .iter_mut()
+            .find(|b| b.name == updated.name)
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "build",
+                name: updated.name.to_string(),
+            })?;
+        *slot = updated.clone();
+        validate_catalog(&catalog)?;
+        write_configured(&self.db, "build", build_row(&updated)?, false, now_millis()).await?;
+        Ok(updated)
+    }
+
+    /// Saves the version a successful run built.
+    pub async fn set_build_version(&self, name: &str, version: Version) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut build = self.build(name).await?;
+        build.config.version = version;
+        write_configured(&self.db, "build", build_row(&build)?, false, now_millis()).await
     }
 
     /// Deletes a build by name.
@@ -72,10 +104,22 @@ impl Store {
 }
 
 pub(crate) async fn load_catalog(conn: &impl ConnectionTrait) -> Result<Catalog, StoreError> {
-    let builds = build::Entity::find().order_by_asc(build::Column::Name).all(conn).await?;
-    let builders = builder::Entity::find().order_by_asc(builder::Column::Name).all(conn).await?;
-    let repos = repo::Entity::find().order_by_asc(repo::Column::Name).all(conn).await?;
-    let variables = variable::Entity::find().order_by_asc(variable::Column::Name).all(conn).await?;
+    let builds = build::Entity::find()
+        .order_by_asc(build::Column::Name)
+        .all(conn)
+        .await?;
+    let builders = builder::Entity::find()
+        .order_by_asc(builder::Column::Name)
+        .all(conn)
+        .await?;
+    let repos = repo::Entity::find()
+        .order_by_asc(repo::Column::Name)
+        .all(conn)
+        .await?;
+    let variables = variable::Entity::find()
+        .order_by_asc(variable::Column::Name)
+        .all(conn)
+        .await?;
     let git_accounts = git_account::Entity::find()
         .order_by_asc(git_account::Column::Domain)
         .order_by_asc(git_account::Column::Username)
@@ -87,11 +131,23 @@ pub(crate) async fn load_catalog(conn: &impl ConnectionTrait) -> Result<Catalog,
         .all(conn)
         .await?;
     Ok(Catalog {
-        builds: builds.into_iter().map(build_from).collect::<Result<_, _>>()?,
-        builders: builders.into_iter().map(builder_from).collect::<Result<_, _>>()?,
+        builds: builds
+            .into_iter()
+            .map(build_from)
+            .collect::<Result<_, _>>()?,
+        builders: builders
+            .into_iter()
+            .map(builder_from)
+            .collect::<Result<_, _>>()?,
         repos: repos.into_iter().map(repo_from).collect::<Result<_, _>>()?,
-        variables: variables.into_iter().map(variable_from).collect::<Result<_, _>>()?,
+        variables: variables
+            .into_iter()
+            .map(variable_from)
+            .collect::<Result<_, _>>()?,
         git_accounts: git_accounts.into_iter().map(git_account_from).collect(),
-        registry_accounts: registry_accounts.into_iter().map(registry_account_from).collect(),
+        registry_accounts: registry_accounts
+            .into_iter()
+            .map(registry_account_from)
+            .collect(),
     })
 }

@@ -16,16 +16,27 @@ pub struct SyncOutcome {
 impl Store {
     /// Plans `file` against the stored catalog and, unless `dry_run`, writes
     /// every change in one transaction: all of it lands or none of it.
-    pub async fn sync(&self, file: &SyncFile, dry_run: bool, delete: bool) -> Result<SyncOutcome, StoreError> {
+    pub async fn sync(
+        &self,
+        file: &SyncFile,
+        dry_run: bool,
+        delete: bool,
+    ) -> Result<SyncOutcome, StoreError> {
         let _guard = self.write_lock.lock().await;
         let current = load_catalog(&self.db).await?;
         let plan = plan(&current, file, delete)?;
         if dry_run || plan.changes.is_empty() {
-            return Ok(SyncOutcome { plan, applied: false });
+            return Ok(SyncOutcome {
+                plan,
+                applied: false,
+            });
         }
         let txn = self.db.begin().await?;
         apply_changes(&txn, &plan.target, &plan.changes, now_millis()).await?;
         txn.commit().await?;
-        Ok(SyncOutcome { plan, applied: true })
+        Ok(SyncOutcome {
+            plan,
+            applied: true,
+        })
     }
 }

@@ -27,26 +27,45 @@ async fn apply_change(
     now: i64,
 ) -> Result<(), StoreError> {
     let name = change.name.as_str();
-    let missing = || StoreError::NotFound { kind: change.kind.as_str(), name: name.to_string() };
+    let missing = || StoreError::NotFound {
+        kind: change.kind.as_str(),
+        name: name.to_string(),
+    };
     if change.action == ChangeAction::Delete {
         return delete(conn, change.kind, name).await;
     }
     let create = change.action == ChangeAction::Create;
     match change.kind {
         ResourceKind::Build => {
-            let b = target.builds.iter().find(|b| b.name.as_str() == name).ok_or_else(missing)?;
+            let b = target
+                .builds
+                .iter()
+                .find(|b| b.name.as_str() == name)
+                .ok_or_else(missing)?;
             write_configured(conn, "build", build_row(b)?, create, now).await
         }
         ResourceKind::Builder => {
-            let b = target.builders.iter().find(|b| b.name.as_str() == name).ok_or_else(missing)?;
+            let b = target
+                .builders
+                .iter()
+                .find(|b| b.name.as_str() == name)
+                .ok_or_else(missing)?;
             write_configured(conn, "builder", builder_row(b)?, create, now).await
         }
         ResourceKind::Repo => {
-            let r = target.repos.iter().find(|r| r.name.as_str() == name).ok_or_else(missing)?;
+            let r = target
+                .repos
+                .iter()
+                .find(|r| r.name.as_str() == name)
+                .ok_or_else(missing)?;
             write_configured(conn, "repo", repo_row(r)?, create, now).await
         }
         ResourceKind::Variable => {
-            let v = target.variables.iter().find(|v| v.name.as_str() == name).ok_or_else(missing)?;
+            let v = target
+                .variables
+                .iter()
+                .find(|v| v.name.as_str() == name)
+                .ok_or_else(missing)?;
             write_variable(conn, v, create, now).await
         }
         ResourceKind::GitAccount => {
@@ -55,7 +74,16 @@ async fn apply_change(
                 .iter()
                 .find(|a| account_key(&a.domain, &a.username) == name)
                 .ok_or_else(missing)?;
-            write_account(conn, "git_account", &a.domain, &a.username, &a.token, create, now).await
+            write_account(
+                conn,
+                "git_account",
+                &a.domain,
+                &a.username,
+                &a.token,
+                create,
+                now,
+            )
+            .await
         }
         ResourceKind::RegistryAccount => {
             let a = target
@@ -63,8 +91,16 @@ async fn apply_change(
                 .iter()
                 .find(|a| account_key(&a.domain, &a.username) == name)
                 .ok_or_else(missing)?;
-            write_account(conn, "registry_account", &a.domain, &a.username, &a.token, create, now)
-                .await
+            write_account(
+                conn,
+                "registry_account",
+                &a.domain,
+                &a.username,
+                &a.token,
+                create,
+                now,
+            )
+            .await
         }
     }
 }
@@ -85,7 +121,11 @@ fn table_of(kind: ResourceKind) -> &'static str {
     }
 }
 
-pub async fn delete(conn: &impl ConnectionTrait, kind: ResourceKind, name: &str) -> Result<(), StoreError> {
+pub async fn delete(
+    conn: &impl ConnectionTrait,
+    kind: ResourceKind,
+    name: &str,
+) -> Result<(), StoreError> {
     let table = Alias::new(table_of(kind));
     let mut stmt = Query::delete();
     stmt.from_table(table);
@@ -101,7 +141,10 @@ pub async fn delete(conn: &impl ConnectionTrait, kind: ResourceKind, name: &str)
     }
     let done = conn.execute(&stmt).await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { kind: kind.as_str(), name: name.to_string() });
+        return Err(StoreError::NotFound {
+            kind: kind.as_str(),
+            name: name.to_string(),
+        });
     }
     Ok(())
 }
@@ -119,7 +162,15 @@ pub async fn write_configured(
         ("tags", row.tags.into()),
         ("config", row.config.into()),
     ];
-    upsert_row(conn, table, &[("name", row.name.as_str())], values, create, now).await
+    upsert_row(
+        conn,
+        table,
+        &[("name", row.name.as_str())],
+        values,
+        create,
+        now,
+    )
+    .await
 }
 
 async fn write_variable(
@@ -147,7 +198,15 @@ async fn write_account(
     now: i64,
 ) -> Result<(), StoreError> {
     let key = [("domain", domain), ("username", username)];
-    upsert_row(conn, table, &key, [("token", token.expose().into())], create, now).await
+    upsert_row(
+        conn,
+        table,
+        &key,
+        [("token", token.expose().into())],
+        create,
+        now,
+    )
+    .await
 }
 
 /// Inserts a row (key columns + values + both timestamps) or updates the row

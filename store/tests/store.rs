@@ -21,11 +21,20 @@ async fn migrations_run_on_an_empty_database_and_again_on_reopen() {
     assert_eq!(store.backend_name(), "sqlite");
     assert!(store.list_builds().await.unwrap().is_empty());
     store.create_build(build("kept")).await.unwrap();
-    assert!(dir.path().join("kiln.db-wal").exists(), "SQLite runs in WAL mode");
+    assert!(
+        dir.path().join("kiln.db-wal").exists(),
+        "SQLite runs in WAL mode"
+    );
     drop(store);
 
     let reopened = Store::connect(&url).await.unwrap();
-    let names: Vec<String> = reopened.list_builds().await.unwrap().iter().map(|b| b.name.to_string()).collect();
+    let names: Vec<String> = reopened
+        .list_builds()
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.name.to_string())
+        .collect();
     assert_eq!(names, ["kept"]);
 }
 
@@ -40,7 +49,10 @@ async fn create_validates_and_refuses_duplicates() {
     let mut unknown_builder = build("other");
     unknown_builder.config.builder = "nowhere".into();
     let err = store.create_build(unknown_builder).await.unwrap_err();
-    assert!(err.to_string().contains("unknown builder 'nowhere'"), "{err}");
+    assert!(
+        err.to_string().contains("unknown builder 'nowhere'"),
+        "{err}"
+    );
     assert_eq!(store.list_builds().await.unwrap().len(), 1);
 
     store.delete_build("api").await.unwrap();
@@ -78,11 +90,18 @@ version = "2.1"
     let dry = store.sync(&file, true, false).await.unwrap();
     assert!(!dry.applied);
     assert_eq!(dry.plan.changes.len(), 3);
-    assert!(store.catalog().await.unwrap().builds.is_empty(), "dry run wrote nothing");
+    assert!(
+        store.catalog().await.unwrap().builds.is_empty(),
+        "dry run wrote nothing"
+    );
 
     let applied = store.sync(&file, false, false).await.unwrap();
     assert!(applied.applied);
-    assert!(applied.plan.changes.iter().all(|c| c.action == ChangeAction::Create));
+    assert!(applied
+        .plan
+        .changes
+        .iter()
+        .all(|c| c.action == ChangeAction::Create));
     let catalog = store.catalog().await.unwrap();
     assert_eq!(catalog.builds[0].config.version.to_string(), "2.1.0");
     assert_eq!(catalog.variables[0].value.expose(), "s3cret");
@@ -90,13 +109,24 @@ version = "2.1"
     let again = store.sync(&file, false, false).await.unwrap();
     assert!(again.plan.changes.is_empty(), "{:?}", again.plan.changes);
 
-    let broken = parse("[[build]]\nname = \"two\"\n[build.config]\nbuilder = \"missing\"\n").unwrap();
+    let broken =
+        parse("[[build]]\nname = \"two\"\n[build.config]\nbuilder = \"missing\"\n").unwrap();
     assert!(store.sync(&broken, false, false).await.is_err());
-    assert_eq!(store.catalog().await.unwrap().builds.len(), 1, "a refused sync writes nothing");
+    assert_eq!(
+        store.catalog().await.unwrap().builds.len(),
+        1,
+        "a refused sync writes nothing"
+    );
 
-    let only_build = parse("[[build]]\nname = \"one\"\n[build.config]\nbuilder = \"remote\"\nversion = \"2.1\"\n").unwrap();
+    let only_build = parse(
+        "[[build]]\nname = \"one\"\n[build.config]\nbuilder = \"remote\"\nversion = \"2.1\"\n",
+    )
+    .unwrap();
     let pruned = store.sync(&only_build, false, true).await;
     let err = pruned.unwrap_err().to_string();
-    assert!(err.contains("unknown builder 'remote'"), "deleting a builder still in use is refused: {err}");
+    assert!(
+        err.contains("unknown builder 'remote'"),
+        "deleting a builder still in use is refused: {err}"
+    );
     assert_eq!(store.catalog().await.unwrap().builders.len(), 1);
 }

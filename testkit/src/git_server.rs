@@ -2,22 +2,23 @@
 //! Python HTTP server (`testkit/scripts/git_http_server.py`), with optional Basic auth.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use tempfile::TempDir;
 
+use crate::git_cli::GitCli;
 use crate::ports::wait_http;
-use crate::process::{is_executable, log_tail, which, ServiceProcess, PROXY_VARS};
+use crate::process::{is_executable, log_tail, which, ServiceProcess};
 
 /// A running git HTTP server serving the bare repositories made with
 /// [`GitServer::create_repo`]. Dropping it kills the server and removes every repository.
 ///
 /// A repository `team/app` is served at both `http://127.0.0.1:PORT/team/app.git` and
 /// `http://127.0.0.1:PORT/team/app` (clone, fetch, shallow clone, fetch of any reachable
-/// commit by SHA, protocol v0 and v2). With auth, every request without the right
-/// credentials gets 401 with `WWW-Authenticate: Basic`.
+/// commit by SHA, protocol v0 and v2; pushes over HTTP work too). With auth, every
+/// request without the right credentials gets 401 with `WWW-Authenticate: Basic`.
 pub struct GitServer {
     domain: String,
     auth: Option<(String, String)>,
@@ -139,9 +140,13 @@ impl GitServer {
         ] {
             git.run(&bare, &["config", key, value]).await?;
         }
-        git.run(&self.work, &["init", "-q", "--initial-branch=main", work_arg])
+        git.run(
+            &self.work,
+            &["init", "-q", "--initial-branch=main", work_arg],
+        )
+        .await?;
+        git.run(&work, &["remote", "add", "origin", bare_arg])
             .await?;
-        git.run(&work, &["remote", "add", "origin", bare_arg]).await?;
         Ok(RepoHandle {
             path,
             domain: self.domain.clone(),
@@ -195,10 +200,19 @@ impl RepoHandle {
         let git = &self.git;
         let work = &self.work;
         let local = format!("refs/heads/{branch}");
-        if git.succeeds(work, &["rev-parse", "--verify", "-q", &local]).await? {
+        if git
+            .succeeds(work, &["rev-parse", "--verify", "-q", &local])
+            .await?
+        {
             git.run(work, &["checkout", "-q", "-f", branch]).await?;
-        } else if git.succeeds(work, &["rev-parse", "--verify", "-q", "HEAD"]).await? {
-            let base = if git.succeeds(work, &["rev-parse", "--verify", "-q", "refs/heads/main"]).await? {
+        } else if git
+            .succeeds(work, &["rev-parse", "--verify", "-q", "HEAD"])
+            .await?
+        {
+            let base = if git
+                .succeeds(work, &["rev-parse", "--verify", "-q", "refs/heads/main"])
+                .await?
+            {
                 "main"
             } else {
                 "HEAD"
@@ -226,7 +240,8 @@ impl RepoHandle {
             .succeeds(&self.bare, &["rev-parse", "--verify", "-q", "HEAD"])
             .await?
         {
-            git.run(&self.bare, &["symbolic-ref", "HEAD", &local]).await?;
+            git.run(&self.bare, &["symbolic-ref", "HEAD", &local])
+                .await?;
         }
         Ok(sha)
     }
@@ -263,7 +278,14 @@ impl RepoHandle {
     /// The SHA that `branch` points to on the server.
     pub async fn head(&self, branch: &str) -> anyhow::Result<String> {
         self.git
-            .run(&self.bare, &["rev-parse", "--verify", &format!("refs/heads/{branch}^{{commit}}")])
+            .run(
+                &self.bare,
+                &[
+                    "rev-parse",
+                    "--verify",
+                    &format!("refs/heads/{branch}^{{commit}}"),
+                ],
+            )
             .await
     }
 
@@ -271,7 +293,13 @@ impl RepoHandle {
         self.git
             .run(
                 &self.work,
-                &["push", "-q", "-f", "origin", &format!("{reference}:{reference}")],
+                &[
+                    "push",
+                    "-q",
+                    "-f",
+                    "origin",
+                    &format!("{reference}:{reference}"),
+                ],
             )
             .await
             .map(drop)
@@ -284,107 +312,6 @@ const SERVER_SCRIPT: &str = include_str!("../scripts/git_http_server.py");
 const START_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the server gets to exit after SIGTERM.
 const STOP_GRACE: Duration = Duration::from_secs(3);
-/// Author and committer of every commit.
-const IDENTITY_NAME: &str = "Kiln Test";
-const IDENTITY_EMAIL: &str = "kiln-test@example.invalid";
-/// Variables that would point git at another repository than the one asked for.
-const GIT_LOCATION_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_CEILING_DIRECTORIES",
-    "GIT_COMMON_DIR",
-];
-
-/// The git CLI with an environment independent of the machine's git configuration.
-#[derive(Clone)]
-struct GitCli {
-    program: PathBuf,
-    home: PathBuf,
-    global_config: PathBuf,
-}
-
-impl GitCli {
-    /// Uses `git` from `PATH` (else `/usr/bin/git`), with `HOME` and an empty global
-    /// config under `dir`.
-    fn new(dir: &Path) -> anyhow::Result<Self> {
-        let program = which("git")
-            .or_else(|| Some(PathBuf::from("/usr/bin/git")).filter(|p| is_executable(p)))
-            .context("`git` is not on PATH: install the Debian package git")?;
-        let home = dir.join("home");
-        std::fs::create_dir_all(&home).with_context(|| format!("creating {}", home.display()))?;
-        let global_config = home.join(".gitconfig");
-        std::fs::write(&global_config, "")
-            .with_context(|| format!("writing {}", global_config.display()))?;
-        Ok(Self {
-            program,
-            home,
-            global_config,
-        })
-    }
-
-    fn apply_env(&self, command: &mut Command) {
-        for var in GIT_LOCATION_VARS.iter().chain(PROXY_VARS) {
-            command.env_remove(var);
-        }
-        command
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", &self.global_config)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_AUTHOR_NAME", IDENTITY_NAME)
-            .env("GIT_AUTHOR_EMAIL", IDENTITY_EMAIL)
-            .env("GIT_COMMITTER_NAME", IDENTITY_NAME)
-            .env("GIT_COMMITTER_EMAIL", IDENTITY_EMAIL)
-            .env("LC_ALL", "C");
-    }
-
-    fn command(&self, dir: &Path, args: &[&str]) -> tokio::process::Command {
-        let mut command = Command::new(&self.program);
-        command
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        self.apply_env(&mut command);
-        tokio::process::Command::from(command)
-    }
-
-    /// Runs git in `dir`; returns trimmed stdout or fails with stderr.
-    async fn run(&self, dir: &Path, args: &[&str]) -> anyhow::Result<String> {
-        let output = self
-            .command(dir, args)
-            .output()
-            .await
-            .with_context(|| format!("running git {}", args.join(" ")))?;
-        if !output.status.success() {
-            bail!(
-                "git {} in {} failed ({}): {}",
-                args.join(" "),
-                dir.display(),
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-    }
-
-    /// Runs git in `dir` and reports whether it succeeded.
-    async fn succeeds(&self, dir: &Path, args: &[&str]) -> anyhow::Result<bool> {
-        let status = self
-            .command(dir, args)
-            .status()
-            .await
-            .with_context(|| format!("running git {}", args.join(" ")))?;
-        Ok(status.success())
-    }
-}
-
 /// Waits for the server to write its port, failing early if it exits.
 async fn wait_port_file(process: &mut ServiceProcess, port_file: &Path) -> anyhow::Result<u16> {
     let deadline = Instant::now() + START_TIMEOUT;

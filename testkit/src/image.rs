@@ -42,11 +42,8 @@ pub async fn base_image(engine: &DockerEngine) -> anyhow::Result<String> {
             "CMD [\"/bin/sh\"]".to_owned(),
         ])
         .build();
-    let mut progress = docker.create_image(
-        Some(options),
-        Some(bollard::body_full(tar.into())),
-        None,
-    );
+    let mut progress =
+        docker.create_image(Some(options), Some(bollard::body_full(tar.into())), None);
     while let Some(item) = progress.next().await {
         item.with_context(|| format!("importing {BASE_IMAGE}"))?;
     }
@@ -176,7 +173,8 @@ fn has_interpreter(elf: &[u8]) -> bool {
     if elf.get(..6) != Some(b"\x7fELF\x02\x01".as_slice()) {
         return false;
     }
-    let (Some(phoff), Some(phentsize), Some(phnum)) = (read_u64(0x20), read_u16(0x36), read_u16(0x38))
+    let (Some(phoff), Some(phentsize), Some(phnum)) =
+        (read_u64(0x20), read_u16(0x36), read_u16(0x38))
     else {
         return false;
     };

@@ -32,7 +32,9 @@ impl KilnServer {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().with_context(|| format!("starting {}", bin.display()))?;
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
         let stdout = child.stdout.take().context("no stdout")?;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -50,7 +52,12 @@ impl KilnServer {
                 bail!("kiln serve did not report its address within 60s (exit: {status:?})");
             }
         };
-        Ok(Self { child, url, bin: bin.to_path_buf(), data_dir })
+        Ok(Self {
+            child,
+            url,
+            bin: bin.to_path_buf(),
+            data_dir,
+        })
     }
 
     /// `http://127.0.0.1:PORT`
@@ -66,7 +73,11 @@ impl KilnServer {
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> anyhow::Result<Output> {
         let mut cmd = Command::new(&self.bin);
         cmd.args(args).env("KILN_URL", &self.url);
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().context("starting kiln CLI")?;
         if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
@@ -98,6 +109,9 @@ pub fn kiln_bin() -> anyhow::Result<PathBuf> {
     if candidate.is_file() {
         Ok(candidate)
     } else {
-        bail!("no kiln binary at {} (build it first, or set KILN_BIN)", candidate.display())
+        bail!(
+            "no kiln binary at {} (build it first, or set KILN_BIN)",
+            candidate.display()
+        )
     }
 }

@@ -12,9 +12,10 @@
 //! when their handle is dropped; dropping needs no async runtime.
 
 mod engine;
-pub mod kiln;
+mod git_cli;
 mod git_server;
 mod image;
+pub mod kiln;
 mod lock;
 mod ports;
 mod process;

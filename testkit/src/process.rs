@@ -160,9 +160,8 @@ pub(crate) fn which(name: &str) -> Option<PathBuf> {
 
 /// Finds `name` in `PATH`, or fails with a hint about the Debian package providing it.
 pub(crate) fn require_tool(name: &str, package: &str) -> anyhow::Result<PathBuf> {
-    which(name).with_context(|| {
-        format!("`{name}` is not on PATH: install the Debian package `{package}`")
-    })
+    which(name)
+        .with_context(|| format!("`{name}` is not on PATH: install the Debian package `{package}`"))
 }
 
 /// True when `path` is a regular file with an execute bit.
@@ -186,7 +185,7 @@ pub(crate) fn terminate_pid(pid: u32, grace: Duration) -> bool {
     wait_gone(pid, Duration::from_secs(5))
 }
 
-/// True when a process with this id exists (and is not a zombie of ours).
+/// True when a process with this id exists and is not a zombie.
 pub(crate) fn pid_alive(pid: u32) -> bool {
     let Ok(raw) = libc::pid_t::try_from(pid) else {
         return false;
@@ -194,7 +193,16 @@ pub(crate) fn pid_alive(pid: u32) -> bool {
     reap_if_child(raw);
     // SAFETY: kill with signal 0 only checks that the process exists.
     let rc = unsafe { libc::kill(raw, 0) };
-    rc == 0 || std::io::Error::last_os_error().kind() == ErrorKind::PermissionDenied
+    let exists = rc == 0 || std::io::Error::last_os_error().kind() == ErrorKind::PermissionDenied;
+    exists && process_state(pid) != Some('Z')
+}
+
+/// The state letter of process `pid` from `/proc/PID/stat` (`R`, `S`, `Z`, …).
+fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may contain spaces: the state follows ") ".
+    let (_, rest) = stat.rsplit_once(") ")?;
+    rest.chars().next()
 }
 
 /// The command name of process `pid` (from /proc), if it exists.

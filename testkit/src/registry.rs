@@ -35,8 +35,7 @@ impl Registry {
             .tempdir()
             .context("creating a temp dir for the registry")?;
         let storage = dir.path().join("storage");
-        std::fs::create_dir(&storage)
-            .with_context(|| format!("creating {}", storage.display()))?;
+        std::fs::create_dir(&storage).with_context(|| format!("creating {}", storage.display()))?;
         let htpasswd = match auth {
             Some((user, password)) => Some(write_htpasswd(dir.path(), user, password)?),
             None => None,
@@ -57,8 +56,7 @@ impl Registry {
                 .with_context(|| format!("writing {}", config.display()))?;
             let mut command = Command::new(&binary);
             command.arg("serve").arg(&config).current_dir(dir.path());
-            let mut process =
-                ServiceProcess::spawn("docker-registry", command, &log, STOP_GRACE)?;
+            let mut process = ServiceProcess::spawn("docker-registry", command, &log, STOP_GRACE)?;
             let addr = format!("127.0.0.1:{port}");
             match wait_serving(&client, &mut process, &addr, expected).await {
                 Ok(()) => {
@@ -101,12 +99,14 @@ impl Registry {
 
     /// Credentials for bollard's `push_image`/`create_image` (`None` without auth).
     pub fn docker_credentials(&self) -> Option<DockerCredentials> {
-        self.auth.as_ref().map(|(user, password)| DockerCredentials {
-            username: Some(user.clone()),
-            password: Some(password.clone()),
-            serveraddress: Some(self.addr.clone()),
-            ..DockerCredentials::default()
-        })
+        self.auth
+            .as_ref()
+            .map(|(user, password)| DockerCredentials {
+                username: Some(user.clone()),
+                password: Some(password.clone()),
+                serveraddress: Some(self.addr.clone()),
+                ..DockerCredentials::default()
+            })
     }
 
     /// Writes `config.json` into `docker_config_dir` (use it as `DOCKER_CONFIG` or
@@ -115,7 +115,8 @@ impl Registry {
     pub fn write_docker_config(&self, docker_config_dir: &Path) -> anyhow::Result<()> {
         let mut auths = serde_json::Map::new();
         if let Some((user, password)) = &self.auth {
-            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
             auths.insert(self.addr.clone(), serde_json::json!({ "auth": token }));
         }
         let config = serde_json::json!({ "auths": auths });

@@ -48,7 +48,10 @@ async fn base_image_exists_and_runs_busybox() {
 #[test]
 fn buildkit_cli_prefers_debians_client() {
     if Path::new("/usr/bin/docker").exists() {
-        assert_eq!(buildkit_cli().as_deref(), Some(Path::new("/usr/bin/docker")));
+        assert_eq!(
+            buildkit_cli().as_deref(),
+            Some(Path::new("/usr/bin/docker"))
+        );
     }
 }
 

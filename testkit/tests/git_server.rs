@@ -31,7 +31,11 @@ async fn populate(repo: &RepoHandle) -> History {
         .await
         .expect("first commit");
     let second = repo
-        .commit("main", &[("README.md", "v2\n"), ("src/app.txt", "app\n")], "second")
+        .commit(
+            "main",
+            &[("README.md", "v2\n"), ("src/app.txt", "app\n")],
+            "second",
+        )
         .await
         .expect("second commit");
     repo.branch("dev", &first).await.expect("dev branch");
@@ -47,12 +51,17 @@ async fn populate(repo: &RepoHandle) -> History {
 }
 
 /// Fetch options answering credential requests with `credentials`, giving up after 3 calls.
-fn fetch_options<'a>(credentials: Option<(&'a str, &'a str)>, calls: &'a Cell<usize>) -> FetchOptions<'a> {
+fn fetch_options<'a>(
+    credentials: Option<(&'a str, &'a str)>,
+    calls: &'a Cell<usize>,
+) -> FetchOptions<'a> {
     let mut callbacks = RemoteCallbacks::new();
     callbacks.credentials(move |_url, _user, _allowed| {
         calls.set(calls.get() + 1);
         if calls.get() > 3 {
-            return Err(git2::Error::from_str("giving up after 3 credential attempts"));
+            return Err(git2::Error::from_str(
+                "giving up after 3 credential attempts",
+            ));
         }
         match credentials {
             Some((user, password)) => Cred::userpass_plaintext(user, password),
@@ -99,12 +108,17 @@ fn head_sha(repo: &Repository) -> String {
 
 #[tokio::test]
 async fn clone_with_credentials_sees_branches_tags_and_files() {
-    let server = GitServer::start(Some((USER, TOKEN))).await.expect("git server");
+    let server = GitServer::start(Some((USER, TOKEN)))
+        .await
+        .expect("git server");
     let repo = server.create_repo("team/app").await.expect("repo");
     let history = populate(&repo).await;
     assert_eq!(repo.head("main").await.expect("main"), history.second);
     assert_eq!(repo.head("dev").await.expect("dev"), history.dev);
-    assert_eq!(repo.url(), format!("http://{}/team/app.git", server.domain()));
+    assert_eq!(
+        repo.url(),
+        format!("http://{}/team/app.git", server.domain())
+    );
 
     let dir = tempfile::tempdir().expect("temp dir");
     let main_dir = dir.path().join("main");
@@ -133,7 +147,11 @@ async fn clone_with_credentials_sees_branches_tags_and_files() {
         .expect("tag v0.1.0");
     assert_eq!(annotated.kind(), Some(git2::ObjectType::Tag));
     assert_eq!(
-        annotated.peel_to_commit().expect("a commit").id().to_string(),
+        annotated
+            .peel_to_commit()
+            .expect("a commit")
+            .id()
+            .to_string(),
         history.first
     );
 
@@ -147,7 +165,9 @@ async fn clone_with_credentials_sees_branches_tags_and_files() {
 
 #[tokio::test]
 async fn wrong_or_missing_credentials_fail_fast() {
-    let server = GitServer::start(Some((USER, TOKEN))).await.expect("git server");
+    let server = GitServer::start(Some((USER, TOKEN)))
+        .await
+        .expect("git server");
     let repo = server.create_repo("team/secret").await.expect("repo");
     repo.commit("main", &[("a.txt", "a\n")], "only")
         .await
@@ -209,7 +229,9 @@ async fn shallow_clone_of_a_branch() {
 
 #[tokio::test]
 async fn fetch_of_a_pinned_older_commit() {
-    let server = GitServer::start(Some((USER, TOKEN))).await.expect("git server");
+    let server = GitServer::start(Some((USER, TOKEN)))
+        .await
+        .expect("git server");
     let repo = server.create_repo("team/app").await.expect("repo");
     let history = populate(&repo).await;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -244,7 +266,9 @@ async fn fetch_of_a_pinned_older_commit() {
 
 #[tokio::test]
 async fn git_cli_shallow_clone_with_protocol_v2() {
-    let server = GitServer::start(Some((USER, TOKEN))).await.expect("git server");
+    let server = GitServer::start(Some((USER, TOKEN)))
+        .await
+        .expect("git server");
     let repo = server.create_repo("team/app").await.expect("repo");
     let history = populate(&repo).await;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -254,7 +278,16 @@ async fn git_cli_shallow_clone_with_protocol_v2() {
         .env("HOME", dir.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_TERMINAL_PROMPT", "0")
-        .args(["-c", "protocol.version=2", "clone", "-q", "--depth", "1", "--branch", "main"])
+        .args([
+            "-c",
+            "protocol.version=2",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--branch",
+            "main",
+        ])
         .arg(&url)
         .arg(&target)
         .output()

@@ -41,7 +41,11 @@ async fn registry_with_auth_refuses_anonymous_and_accepts_the_user() {
         .await
         .expect("GET /v2/");
     assert_eq!(right.status(), 200);
-    assert!(registry.tags("kiln/missing").await.expect("tags").is_empty());
+    assert!(registry
+        .tags("kiln/missing")
+        .await
+        .expect("tags")
+        .is_empty());
     assert_eq!(
         registry
             .manifest_digest("kiln/missing", "t1")
@@ -67,7 +71,13 @@ async fn docker_push_with_login_then_tags_lists_it() {
         .cli()
         .arg("--config")
         .arg(config.path())
-        .args(["login", "--username", "kiln", "--password-stdin", registry.addr()])
+        .args([
+            "login",
+            "--username",
+            "kiln",
+            "--password-stdin",
+            registry.addr(),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

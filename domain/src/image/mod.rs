@@ -52,7 +52,11 @@ pub fn image_paths(build: &Build) -> Vec<RegistryImage> {
             } else {
                 format!("{domain}/{name}")
             };
-            RegistryImage { domain: domain.clone(), account: registry.account.clone(), path }
+            RegistryImage {
+                domain: domain.clone(),
+                account: registry.account.clone(),
+                path,
+            }
         })
         .collect()
 }
@@ -63,8 +67,16 @@ pub fn image_paths(build: &Build) -> Vec<RegistryImage> {
 /// `{short_commit}{P}` (`include_commit_tag` and a commit is known).
 pub fn tags(config: &BuildConfig, version: &Version, short_commit: Option<&str>) -> Vec<String> {
     let image_tag = config.image_tag.as_str();
-    let postfix = if image_tag.is_empty() { String::new() } else { format!("-{image_tag}") };
-    let Version { major, minor, patch } = *version;
+    let postfix = if image_tag.is_empty() {
+        String::new()
+    } else {
+        format!("-{image_tag}")
+    };
+    let Version {
+        major,
+        minor,
+        patch,
+    } = *version;
     let mut out = Vec::new();
     if !image_tag.is_empty() {
         out.push(image_tag.to_string());
@@ -85,7 +97,14 @@ pub fn tags(config: &BuildConfig, version: &Version, short_commit: Option<&str>)
 
 /// Every image path with its full list of tags: what a run at `version`
 /// would push (the UI's tag preview).
-pub fn planned_refs(build: &Build, version: &Version, short_commit: Option<&str>) -> Vec<(RegistryImage, Vec<String>)> {
+pub fn planned_refs(
+    build: &Build,
+    version: &Version,
+    short_commit: Option<&str>,
+) -> Vec<(RegistryImage, Vec<String>)> {
     let tags = tags(&build.config, version, short_commit);
-    image_paths(build).into_iter().map(|image| (image, tags.clone())).collect()
+    image_paths(build)
+        .into_iter()
+        .map(|image| (image, tags.clone()))
+        .collect()
 }

@@ -12,19 +12,24 @@ pub const MAX_TAG_LEN: usize = 128;
 /// components `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*` separated by `/`, at most
 /// 255 characters in all.
 pub fn validate_repository(path: &str) -> Result<(), String> {
-    repository_reason(path).map_or(Ok(()), |reason| Err(format!("'{path}' is not a valid image name: {reason}")))
+    repository_reason(path).map_or(Ok(()), |reason| {
+        Err(format!("'{path}' is not a valid image name: {reason}"))
+    })
 }
 
 /// Checks a tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
 pub fn validate_tag(tag: &str) -> Result<(), String> {
-    tag_reason(tag).map_or(Ok(()), |reason| Err(format!("'{tag}' is not a valid image tag: {reason}")))
+    tag_reason(tag).map_or(Ok(()), |reason| {
+        Err(format!("'{tag}' is not a valid image tag: {reason}"))
+    })
 }
 
 /// Checks a registry host as written in `image_registry.domain`:
 /// `host[:port]`, where host is a DNS name, an IPv4 address or `[IPv6]`.
 pub(crate) fn validate_registry_host(host: &str) -> Result<(), String> {
-    registry_host_reason(host)
-        .map_or(Ok(()), |reason| Err(format!("'{host}' is not a valid registry host: {reason}")))
+    registry_host_reason(host).map_or(Ok(()), |reason| {
+        Err(format!("'{host}' is not a valid registry host: {reason}"))
+    })
 }
 
 /// Checks one path component (an organization or account placed in the path).
@@ -69,7 +74,9 @@ fn char_reason(path: &str) -> Option<String> {
         (false, true) => return Some("spaces are not allowed".to_string()),
         (false, false) => {}
     }
-    let bad = path.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/')))?;
+    let bad = path.chars().find(|c| {
+        !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/'))
+    })?;
     Some(match bad {
         ':' => "':' is not allowed (the tag is set separately, with image_tag)".to_string(),
         '@' => "'@' is not allowed (digests are not part of the name)".to_string(),
@@ -83,10 +90,14 @@ fn path_component_reason(component: &str) -> Option<String> {
     }
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     if !component.starts_with(alnum) {
-        return Some(format!("'{component}' must start with a lowercase letter or digit"));
+        return Some(format!(
+            "'{component}' must start with a lowercase letter or digit"
+        ));
     }
     if !component.ends_with(alnum) {
-        return Some(format!("'{component}' must end with a lowercase letter or digit"));
+        return Some(format!(
+            "'{component}' must end with a lowercase letter or digit"
+        ));
     }
     component
         .split(alnum)
@@ -105,7 +116,9 @@ fn registry_host_reason(host: &str) -> Option<String> {
         return Some("leave out the scheme (https://)".to_string());
     }
     if host.contains('/') {
-        return Some("a registry host has no '/'; put the path in organization or image_name".to_string());
+        return Some(
+            "a registry host has no '/'; put the path in organization or image_name".to_string(),
+        );
     }
     host_reason(host)
 }
@@ -113,13 +126,20 @@ fn registry_host_reason(host: &str) -> Option<String> {
 fn host_reason(host: &str) -> Option<String> {
     let (name, port) = split_port(host);
     if let Some(port) = port {
-        if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) || port.parse::<u16>().is_err() {
+        if port.is_empty()
+            || !port.chars().all(|c| c.is_ascii_digit())
+            || port.parse::<u16>().is_err()
+        {
             return Some(format!("port '{port}' is not a number from 0 to 65535"));
         }
     }
     if let Some(inner) = name.strip_prefix('[') {
         let ok = inner.strip_suffix(']').is_some_and(|addr| {
-            !addr.is_empty() && addr.contains(':') && addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+            !addr.is_empty()
+                && addr.contains(':')
+                && addr
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
         });
         return (!ok).then(|| format!("'{name}' is not a valid [IPv6] address"));
     }
@@ -128,8 +148,13 @@ fn host_reason(host: &str) -> Option<String> {
     }
     name.split('.').find_map(|label| {
         if label.is_empty() {
-            Some(format!("'{name}' has an empty label (two dots in a row, or a leading or trailing dot)"))
-        } else if let Some(c) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+            Some(format!(
+                "'{name}' has an empty label (two dots in a row, or a leading or trailing dot)"
+            ))
+        } else if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
             Some(format!("'{c}' is not allowed in a host name"))
         } else if label.starts_with('-') || label.ends_with('-') {
             Some(format!("'{label}' must not start or end with '-'"))
@@ -160,7 +185,10 @@ fn tag_reason(tag: &str) -> Option<String> {
     if tag.len() > MAX_TAG_LEN {
         return Some(format!("it is longer than {MAX_TAG_LEN} characters"));
     }
-    if let Some(c) = tag.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
+    if let Some(c) = tag
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
         return Some(if c.is_whitespace() {
             "spaces are not allowed".to_string()
         } else {

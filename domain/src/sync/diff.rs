@@ -21,12 +21,22 @@ fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Stri
         return;
     }
     if let (Some(Value::Table(old)), Some(Value::Table(new))) = (old, new) {
-        let keys = old.keys().chain(new.keys().filter(|key| !old.contains_key(*key)));
+        let keys = old
+            .keys()
+            .chain(new.keys().filter(|key| !old.contains_key(*key)));
         for key in keys {
-            let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            let child = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
             walk(&child, old.get(key), new.get(key), out);
         }
     } else {
-        out.push(if path.is_empty() { "(all)".to_string() } else { path.to_string() });
+        out.push(if path.is_empty() {
+            "(all)".to_string()
+        } else {
+            path.to_string()
+        });
     }
 }

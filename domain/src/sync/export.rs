@@ -4,12 +4,6 @@ use serde::Serialize;
 use std::fmt::Write;
 use toml::{Table, Value};
 
-const HEADER: &str = "\
-# Kiln resources, in Komodo's resource-sync layout.
-# Secrets are not exported: secret variable values, account tokens, builder
-# passkeys and webhook secrets are left out (syncing this file keeps them).
-";
-
 /// Writes `catalog` as a sync file in Komodo's layout: `[[build]]` with
 /// `name`, `description`, `tags` then `[build.config]` holding only the
 /// fields that differ from the defaults, `[[builder]]` with `[builder.config]`
@@ -24,7 +18,12 @@ pub fn export(catalog: &Catalog) -> String {
         write_account(&mut out, "git_account", &account.domain, &account.username);
     }
     for account in &catalog.registry_accounts {
-        write_account(&mut out, "registry_account", &account.domain, &account.username);
+        write_account(
+            &mut out,
+            "registry_account",
+            &account.domain,
+            &account.username,
+        );
     }
     for builder in &catalog.builders {
         write_builder(&mut out, builder);
@@ -38,6 +37,12 @@ pub fn export(catalog: &Catalog) -> String {
     out
 }
 
+const HEADER: &str = "\
+# Kiln resources, in Komodo's resource-sync layout.
+# Secrets are not exported: secret variable values, account tokens, builder
+# passkeys and webhook secrets are left out (syncing this file keeps them).
+";
+
 fn write_header(out: &mut String, kind: &str, name: &str, description: &str, tags: &[String]) {
     let _ = write!(out, "\n[[{kind}]]\nname = {}\n", string_text(name));
     if !description.is_empty() {
@@ -50,7 +55,11 @@ fn write_header(out: &mut String, kind: &str, name: &str, description: &str, tag
 }
 
 fn write_variable(out: &mut String, variable: &Variable) {
-    let _ = write!(out, "\n[[variable]]\nname = {}\n", string_text(variable.name.as_str()));
+    let _ = write!(
+        out,
+        "\n[[variable]]\nname = {}\n",
+        string_text(variable.name.as_str())
+    );
     if !variable.is_secret {
         let _ = writeln!(out, "value = {}", string_text(variable.value.expose()));
     }
@@ -63,36 +72,77 @@ fn write_variable(out: &mut String, variable: &Variable) {
 }
 
 fn write_account(out: &mut String, kind: &str, domain: &str, username: &str) {
-    let _ = write!(out, "\n[[{kind}]]\ndomain = {}\nusername = {}\n", string_text(domain), string_text(username));
+    let _ = write!(
+        out,
+        "\n[[{kind}]]\ndomain = {}\nusername = {}\n",
+        string_text(domain),
+        string_text(username)
+    );
 }
 
 fn write_builder(out: &mut String, builder: &Builder) {
-    write_header(out, "builder", builder.name.as_str(), &builder.description, &builder.tags);
-    let _ = write!(out, "[builder.config]\ntype = \"{}\"\n", builder.config.kind());
+    write_header(
+        out,
+        "builder",
+        builder.name.as_str(),
+        &builder.description,
+        &builder.tags,
+    );
+    let _ = write!(
+        out,
+        "[builder.config]\ntype = \"{}\"\n",
+        builder.config.kind()
+    );
     let default = match &builder.config {
         BuilderConfig::Local(_) => BuilderConfig::Local(Default::default()),
         BuilderConfig::Server(_) => BuilderConfig::Server(Default::default()),
         BuilderConfig::Aws(_) => BuilderConfig::Aws(Default::default()),
     };
     match (params_table(&builder.config), params_table(&default)) {
-        (Ok(params), Ok(default)) => write_fields(out, "params.", &params, Some(&default), &["passkey"]),
+        (Ok(params), Ok(default)) => {
+            write_fields(out, "params.", &params, Some(&default), &["passkey"])
+        }
         (Err(error), _) | (_, Err(error)) => note_error(out, &error),
     }
 }
 
 fn write_repo(out: &mut String, repo: &Repo) {
-    write_header(out, "repo", repo.name.as_str(), &repo.description, &repo.tags);
+    write_header(
+        out,
+        "repo",
+        repo.name.as_str(),
+        &repo.description,
+        &repo.tags,
+    );
     write_config(out, "repo", &repo.config, &RepoConfig::default(), &[]);
 }
 
 fn write_build(out: &mut String, build: &Build) {
-    write_header(out, "build", build.name.as_str(), &build.description, &build.tags);
-    write_config(out, "build", &build.config, &BuildConfig::default(), &["webhook_secret"]);
+    write_header(
+        out,
+        "build",
+        build.name.as_str(),
+        &build.description,
+        &build.tags,
+    );
+    write_config(
+        out,
+        "build",
+        &build.config,
+        &BuildConfig::default(),
+        &["webhook_secret"],
+    );
 }
 
 /// `[{kind}.config]` with the fields that differ from `default`; nothing
 /// when none do.
-fn write_config<T: Serialize>(out: &mut String, kind: &str, config: &T, default: &T, skip: &[&str]) {
+fn write_config<T: Serialize>(
+    out: &mut String,
+    kind: &str,
+    config: &T,
+    default: &T,
+    skip: &[&str],
+) {
     match (Table::try_from(config), Table::try_from(default)) {
         (Ok(config), Ok(default)) => {
             let mut fields = String::new();

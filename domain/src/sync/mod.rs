@@ -20,9 +20,11 @@ mod diff;
 mod export;
 mod file;
 mod kind;
+mod merge;
 mod parse;
 mod plan;
 mod raw;
+mod resolve;
 mod toml_text;
 
 pub use export::export;

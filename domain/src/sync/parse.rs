@@ -1,16 +1,16 @@
-use super::raw::{RawAwsParams, RawBuilderConfig, RawFile, RawRepoConfig, RawResource, RawServerParams};
+use super::raw::{
+    RawAwsParams, RawBuilderConfig, RawFile, RawRepoConfig, RawResource, RawServerParams,
+};
 use super::{SyncError, SyncFile};
 use crate::builder_tagged::Tagged;
 use crate::{Build, BuildConfig, Builder, BuilderConfig, Repo, ServerBuilderConfig};
-
-/// Komodo's default address of a `type = "Url"` builder without one.
-const KOMODO_URL_DEFAULT_ADDRESS: &str = "https://periphery:8120";
 
 /// Reads a sync file. Unknown keys and wrongly typed values are errors whose
 /// message names the key and its line; Komodo-only keys and resource kinds
 /// are skipped and listed in [`SyncFile::warnings`].
 pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
-    let raw: RawFile = toml::from_str(text).map_err(|error| SyncError::Toml(error.to_string().trim_end().to_string()))?;
+    let raw: RawFile = toml::from_str(text)
+        .map_err(|error| SyncError::Toml(error.to_string().trim_end().to_string()))?;
     let mut warnings = Vec::new();
     for (kind, count) in raw.ignored_kinds() {
         if count > 0 {
@@ -20,9 +20,21 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
             ));
         }
     }
-    let builds = raw.build.into_iter().map(|raw| build(raw, &mut warnings)).collect();
-    let builders = raw.builder.into_iter().map(|raw| builder(raw, &mut warnings)).collect();
-    let repos = raw.repo.into_iter().map(|raw| repo(raw, &mut warnings)).collect();
+    let builds = raw
+        .build
+        .into_iter()
+        .map(|raw| build(raw, &mut warnings))
+        .collect();
+    let builders = raw
+        .builder
+        .into_iter()
+        .map(|raw| builder(raw, &mut warnings))
+        .collect();
+    let repos = raw
+        .repo
+        .into_iter()
+        .map(|raw| repo(raw, &mut warnings))
+        .collect();
     Ok(SyncFile {
         builds,
         builders,
@@ -34,16 +46,39 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
     })
 }
 
+/// Komodo's default address of a `type = "Url"` builder without one.
+const KOMODO_URL_DEFAULT_ADDRESS: &str = "https://periphery:8120";
+
 fn warn_ignored<C>(raw: &RawResource<C>, kind: &str, warnings: &mut Vec<String>) {
     let keys = raw.ignored_keys();
     if !keys.is_empty() {
-        warnings.push(format!("{kind} '{}': ignored Komodo keys {} (Kiln does not use them)", raw.name, keys.join(", ")));
+        warnings.push(format!(
+            "{kind} '{}': ignored Komodo keys {} (Kiln does not use them)",
+            raw.name,
+            keys.join(", ")
+        ));
     }
 }
 
-fn build(raw: RawResource<BuildConfig>, warnings: &mut Vec<String>) -> Build {
+fn build(mut raw: RawResource<BuildConfig>, warnings: &mut Vec<String>) -> Build {
     warn_ignored(&raw, "build", warnings);
-    Build { name: raw.name, description: raw.description, tags: raw.tags, config: raw.config }
+    let registries = &mut raw.config.image_registry;
+    let before = registries.len();
+    registries.retain(|registry| !registry.domain.is_empty());
+    let dropped = before - registries.len();
+    if dropped > 0 {
+        let entries = if dropped == 1 { "entry" } else { "entries" };
+        warnings.push(format!(
+            "build '{}': dropped {dropped} image_registry {entries} without a domain (Komodo pushes nowhere for them)",
+            raw.name
+        ));
+    }
+    Build {
+        name: raw.name,
+        description: raw.description,
+        tags: raw.tags,
+        config: raw.config,
+    }
 }
 
 fn builder(raw: RawResource<RawBuilderConfig>, warnings: &mut Vec<String>) -> Builder {
@@ -68,13 +103,24 @@ fn builder(raw: RawResource<RawBuilderConfig>, warnings: &mut Vec<String>) -> Bu
             config.kind()
         ));
     }
-    Builder { name, description: raw.description, tags: raw.tags, config }
+    Builder {
+        name,
+        description: raw.description,
+        tags: raw.tags,
+        config,
+    }
 }
 
-fn server(params: RawServerParams, default_address: &str, ignored: &mut Vec<&'static str>) -> ServerBuilderConfig {
+fn server(
+    params: RawServerParams,
+    default_address: &str,
+    ignored: &mut Vec<&'static str>,
+) -> ServerBuilderConfig {
     ignored.extend(params.ignored_keys());
     ServerBuilderConfig {
-        address: params.address.unwrap_or_else(|| default_address.to_string()),
+        address: params
+            .address
+            .unwrap_or_else(|| default_address.to_string()),
         passkey: params.passkey,
         server_id: params.server_id,
     }
@@ -95,5 +141,10 @@ fn repo(raw: RawResource<RawRepoConfig>, warnings: &mut Vec<String>) -> Repo {
             ignored.join(", ")
         ));
     }
-    Repo { name: raw.name, description: raw.description, tags: raw.tags, config: raw.config.into_config() }
+    Repo {
+        name: raw.name,
+        description: raw.description,
+        tags: raw.tags,
+        config: raw.config.into_config(),
+    }
 }

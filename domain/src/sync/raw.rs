@@ -66,7 +66,10 @@ impl RawFile {
 
 /// A `[[build]]`, `[[builder]]` or `[[repo]]` entry.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, bound(deserialize = "C: Deserialize<'de> + Default"))]
+#[serde(
+    deny_unknown_fields,
+    bound(deserialize = "C: Deserialize<'de> + Default")
+)]
 pub(super) struct RawResource<C> {
     pub name: ResourceName,
     #[serde(default)]
@@ -252,7 +255,13 @@ pub(super) struct RawRepoConfig {
 
 impl Default for RawRepoConfig {
     fn default() -> Self {
-        let RepoConfig { git_provider, git_https, repo, branch, git_account } = RepoConfig::default();
+        let RepoConfig {
+            git_provider,
+            git_https,
+            repo,
+            branch,
+            git_account,
+        } = RepoConfig::default();
         Self {
             git_provider,
             git_https,
@@ -305,5 +314,8 @@ impl RawRepoConfig {
 }
 
 fn present(keys: &[(&'static str, bool)]) -> Vec<&'static str> {
-    keys.iter().filter(|(_, is_present)| *is_present).map(|(key, _)| *key).collect()
+    keys.iter()
+        .filter(|(_, is_present)| *is_present)
+        .map(|(key, _)| *key)
+        .collect()
 }

@@ -4,13 +4,16 @@
 use std::fmt::Write;
 use toml::{Table, Value};
 
-/// Arrays longer than this are written one element per line.
-const INLINE_ARRAY_MAX: usize = 80;
-
 /// Writes `prefix + key = value` for every entry of `table` that differs from
 /// `default`, in the table's order; nested tables become dotted keys with
 /// only their differing entries. Keys in `skip` are left out.
-pub(super) fn write_fields(out: &mut String, prefix: &str, table: &Table, default: Option<&Table>, skip: &[&str]) {
+pub(super) fn write_fields(
+    out: &mut String,
+    prefix: &str,
+    table: &Table,
+    default: Option<&Table>,
+    skip: &[&str],
+) {
     for (key, value) in table {
         if skip.contains(&key.as_str()) {
             continue;
@@ -22,7 +25,13 @@ pub(super) fn write_fields(out: &mut String, prefix: &str, table: &Table, defaul
         match value {
             Value::Table(inner) if !inner.is_empty() => {
                 let nested = format!("{prefix}{}.", key_text(key));
-                write_fields(out, &nested, inner, default_value.and_then(Value::as_table), &[]);
+                write_fields(
+                    out,
+                    &nested,
+                    inner,
+                    default_value.and_then(Value::as_table),
+                    &[],
+                );
             }
             _ => {
                 let _ = writeln!(out, "{prefix}{} = {}", key_text(key), value_text(value));
@@ -33,7 +42,10 @@ pub(super) fn write_fields(out: &mut String, prefix: &str, table: &Table, defaul
 
 /// A key, bare when it can be.
 pub(super) fn key_text(key: &str) -> String {
-    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if bare {
         key.to_string()
     } else {
@@ -51,8 +63,10 @@ pub(super) fn value_text(value: &Value) -> String {
         Value::Datetime(datetime) => datetime.to_string(),
         Value::Array(items) => array_text(items),
         Value::Table(table) => {
-            let entries: Vec<String> =
-                table.iter().map(|(key, value)| format!("{} = {}", key_text(key), value_text(value))).collect();
+            let entries: Vec<String> = table
+                .iter()
+                .map(|(key, value)| format!("{} = {}", key_text(key), value_text(value)))
+                .collect();
             if entries.is_empty() {
                 "{}".to_string()
             } else {
@@ -69,7 +83,9 @@ pub(super) fn string_text(text: &str) -> String {
     }
     let literal_ok = !text.contains("'''")
         && !text.ends_with('\'')
-        && !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+        && !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t');
     if literal_ok {
         return format!("'''\n{text}'''");
     }
@@ -83,6 +99,9 @@ pub(super) fn string_text(text: &str) -> String {
     out.push_str("\"\"\"");
     out
 }
+
+/// Arrays longer than this are written one element per line.
+const INLINE_ARRAY_MAX: usize = 80;
 
 fn basic_string(text: &str) -> String {
     let mut out = String::from("\"");

@@ -17,13 +17,32 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
     check_image_tag(&config.image_tag, &mut report);
     if !config.builder.is_empty()
         && config.builder != LOCAL_BUILDER_NAME
-        && !catalog.builders.iter().any(|b| b.name.as_str() == config.builder)
+        && !catalog
+            .builders
+            .iter()
+            .any(|b| b.name.as_str() == config.builder)
     {
-        report.push("config.builder", format!("unknown builder '{}'", config.builder));
+        report.push(
+            "config.builder",
+            format!("unknown builder '{}'", config.builder),
+        );
     }
-    check_git_account(catalog, &config.git_provider, &config.git_account, &mut report);
-    if !config.linked_repo.is_empty() && !catalog.repos.iter().any(|r| r.name.as_str() == config.linked_repo) {
-        report.push("config.linked_repo", format!("unknown linked repo '{}'", config.linked_repo));
+    check_git_account(
+        catalog,
+        &config.git_provider,
+        &config.git_account,
+        &mut report,
+    );
+    if !config.linked_repo.is_empty()
+        && !catalog
+            .repos
+            .iter()
+            .any(|r| r.name.as_str() == config.linked_repo)
+    {
+        report.push(
+            "config.linked_repo",
+            format!("unknown linked repo '{}'", config.linked_repo),
+        );
     }
     let name_has_path = config.image_name.contains('/');
     for (index, registry) in config.image_registry.iter().enumerate() {
@@ -52,25 +71,47 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
         }
     }
     if config.dockerfile_path.is_empty() {
-        report.push("config.dockerfile_path", "must not be empty (the default is 'Dockerfile')");
+        report.push(
+            "config.dockerfile_path",
+            "must not be empty (the default is 'Dockerfile')",
+        );
     }
     if config.build_path.is_empty() {
-        report.push("config.build_path", "must not be empty (the default is '.')");
+        report.push(
+            "config.build_path",
+            "must not be empty (the default is '.')",
+        );
     }
     errors
 }
 
 /// `git_account` must name an account of the build's (or repo's) provider.
-pub(crate) fn check_git_account(catalog: &Catalog, provider: &str, account: &str, report: &mut Report) {
-    if !account.is_empty() && !catalog.git_accounts.iter().any(|a| a.domain == provider && a.username == account) {
-        report.push("config.git_account", format!("unknown git account '{account}' on {provider}"));
+pub(crate) fn check_git_account(
+    catalog: &Catalog,
+    provider: &str,
+    account: &str,
+    report: &mut Report,
+) {
+    if !account.is_empty()
+        && !catalog
+            .git_accounts
+            .iter()
+            .any(|a| a.domain == provider && a.username == account)
+    {
+        report.push(
+            "config.git_account",
+            format!("unknown git account '{account}' on {provider}"),
+        );
     }
 }
 
 /// A git source needs a provider and a branch.
 pub(crate) fn check_git_source(provider: &str, branch: &str, report: &mut Report) {
     if provider.is_empty() {
-        report.push("config.git_provider", "a git source needs a git provider, like github.com");
+        report.push(
+            "config.git_provider",
+            "a git source needs a git provider, like github.com",
+        );
     }
     if branch.is_empty() {
         report.push("config.branch", "a git source needs a branch");
@@ -92,7 +133,8 @@ fn check_image_tag(image_tag: &str, report: &mut Report) {
     if image_tag.is_empty() {
         return;
     }
-    let checked = validate_tag(image_tag).and_then(|()| validate_tag(&format!("latest-{image_tag}")));
+    let checked =
+        validate_tag(image_tag).and_then(|()| validate_tag(&format!("latest-{image_tag}")));
     if let Err(message) = checked {
         report.push("config.image_tag", message);
     }
@@ -106,20 +148,36 @@ fn check_registry(
     report: &mut Report,
 ) {
     let field = |name: &str| format!("config.image_registry[{index}].{name}");
-    let ImageRegistry { domain, account, organization } = registry;
+    let ImageRegistry {
+        domain,
+        account,
+        organization,
+    } = registry;
     if domain.is_empty() {
-        report.push(field("domain"), "registry domain is empty, like ghcr.io or docker.io");
+        report.push(
+            field("domain"),
+            "registry domain is empty, like ghcr.io or docker.io",
+        );
     } else if let Err(message) = validate_registry_host(domain) {
         report.push(field("domain"), message);
     }
     if !account.is_empty()
-        && !catalog.registry_accounts.iter().any(|a| a.domain == *domain && a.username == *account)
+        && !catalog
+            .registry_accounts
+            .iter()
+            .any(|a| a.domain == *domain && a.username == *account)
     {
-        report.push(field("account"), format!("unknown registry account '{account}' on {domain}"));
+        report.push(
+            field("account"),
+            format!("unknown registry account '{account}' on {domain}"),
+        );
     }
     if !organization.is_empty() {
         if let Some(reason) = component_reason(organization) {
-            report.push(field("organization"), format!("'{organization}' is not a valid organization: {reason}"));
+            report.push(
+                field("organization"),
+                format!("'{organization}' is not a valid organization: {reason}"),
+            );
         }
     } else if !account.is_empty() && !name_has_path {
         if let Some(reason) = component_reason(account) {

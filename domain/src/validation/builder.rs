@@ -6,10 +6,17 @@ use crate::{AwsBuilderConfig, Builder, BuilderConfig, ServerBuilderConfig};
 
 pub(crate) fn validate_builder(builder: &Builder, errors: &mut Vec<ValidationError>) {
     let mut report = Report::new(format!("builder '{}'", builder.name), errors);
-    if builder.name.as_str().eq_ignore_ascii_case(LOCAL_BUILDER_NAME) {
+    if builder
+        .name
+        .as_str()
+        .eq_ignore_ascii_case(LOCAL_BUILDER_NAME)
+    {
         report.push(
             "name",
-            format!("'{}' is reserved for the built-in Local builder; choose another name", builder.name),
+            format!(
+                "'{}' is reserved for the built-in Local builder; choose another name",
+                builder.name
+            ),
         );
     }
     match &builder.config {
@@ -34,21 +41,36 @@ fn check_server(params: &ServerBuilderConfig, report: &mut Report) {
             ),
         );
     } else if address.is_empty() {
-        report.push("config.params.address", "is empty; set the kiln-agent's URL, like https://builder-1:8120");
+        report.push(
+            "config.params.address",
+            "is empty; set the kiln-agent's URL, like https://builder-1:8120",
+        );
     } else if !(address.starts_with("http://") || address.starts_with("https://")) {
-        report.push("config.params.address", format!("'{address}' must start with http:// or https://"));
+        report.push(
+            "config.params.address",
+            format!("'{address}' must start with http:// or https://"),
+        );
     }
 }
 
 fn check_aws(params: &AwsBuilderConfig, report: &mut Report) {
     if params.region.is_empty() {
-        report.push("config.params.region", "is empty; set the AWS region, like us-east-1");
+        report.push(
+            "config.params.region",
+            "is empty; set the AWS region, like us-east-1",
+        );
     }
     if params.instance_type.is_empty() {
-        report.push("config.params.instance_type", "is empty; set the EC2 instance type, like c5.2xlarge");
+        report.push(
+            "config.params.instance_type",
+            "is empty; set the EC2 instance type, like c5.2xlarge",
+        );
     }
     if params.ami_id.is_empty() {
-        report.push("config.params.ami_id", "is empty; set the id of an AMI that starts the kiln-agent");
+        report.push(
+            "config.params.ami_id",
+            "is empty; set the id of an AMI that starts the kiln-agent",
+        );
     }
     if params.port == 0 {
         report.push("config.params.port", "must be greater than 0");

@@ -46,10 +46,20 @@ pub fn validate_catalog(catalog: &Catalog) -> Result<(), ValidationErrors> {
         others::validate_variable(variable, &mut errors);
     }
     for account in &catalog.git_accounts {
-        others::validate_account("git account", &account.domain, &account.username, &mut errors);
+        others::validate_account(
+            "git account",
+            &account.domain,
+            &account.username,
+            &mut errors,
+        );
     }
     for account in &catalog.registry_accounts {
-        others::validate_account("registry account", &account.domain, &account.username, &mut errors);
+        others::validate_account(
+            "registry account",
+            &account.domain,
+            &account.username,
+            &mut errors,
+        );
     }
     for repo in &catalog.repos {
         others::validate_repo(repo, catalog, &mut errors);

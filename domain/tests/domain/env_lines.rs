@@ -1,11 +1,17 @@
 use kiln_domain::{parse_env_lines, EnvLine, EnvLineError};
 
 fn line(key: &str, value: &str, line: usize) -> EnvLine {
-    EnvLine { key: key.to_string(), value: value.to_string(), line }
+    EnvLine {
+        key: key.to_string(),
+        value: value.to_string(),
+        line,
+    }
 }
 
 fn error_of(text: &str) -> String {
-    parse_env_lines(text).expect_err("should be refused").to_string()
+    parse_env_lines(text)
+        .expect_err("should be refused")
+        .to_string()
 }
 
 #[test]
@@ -26,22 +32,34 @@ fn parses_keys_and_values_with_line_numbers() {
 #[test]
 fn empty_text_and_comment_only_text_give_nothing() {
     assert_eq!(parse_env_lines(""), Ok(Vec::new()));
-    assert_eq!(parse_env_lines("\n   \n# only a comment\n   # indented comment\n"), Ok(Vec::new()));
+    assert_eq!(
+        parse_env_lines("\n   \n# only a comment\n   # indented comment\n"),
+        Ok(Vec::new())
+    );
 }
 
 #[test]
 fn handles_crlf_line_endings() {
-    assert_eq!(parse_env_lines("A=1\r\nB=2\r\n"), Ok(vec![line("A", "1", 1), line("B", "2", 2)]));
+    assert_eq!(
+        parse_env_lines("A=1\r\nB=2\r\n"),
+        Ok(vec![line("A", "1", 1), line("B", "2", 2)])
+    );
 }
 
 #[test]
 fn value_keeps_inner_spaces_and_interpolation() {
-    assert_eq!(parse_env_lines("TOKEN = [[GITHUB_TOKEN]] and more"), Ok(vec![line("TOKEN", "[[GITHUB_TOKEN]] and more", 1)]));
+    assert_eq!(
+        parse_env_lines("TOKEN = [[GITHUB_TOKEN]] and more"),
+        Ok(vec![line("TOKEN", "[[GITHUB_TOKEN]] and more", 1)])
+    );
 }
 
 #[test]
 fn line_without_equals_is_an_error() {
-    assert_eq!(error_of("A=1\n\nsecret-looking-value\n"), "line 3: missing '='");
+    assert_eq!(
+        error_of("A=1\n\nsecret-looking-value\n"),
+        "line 3: missing '='"
+    );
 }
 
 #[test]
@@ -56,7 +74,10 @@ fn empty_key_is_an_error() {
 
 #[test]
 fn key_with_whitespace_is_an_error() {
-    assert_eq!(error_of("MY KEY = value"), "line 1: key 'MY KEY' contains whitespace");
+    assert_eq!(
+        error_of("MY KEY = value"),
+        "line 1: key 'MY KEY' contains whitespace"
+    );
 }
 
 #[test]

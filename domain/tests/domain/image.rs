@@ -1,14 +1,24 @@
 use crate::support::build;
-use kiln_domain::image::{image_name, image_paths, planned_refs, tags, validate_repository, validate_tag};
+use kiln_domain::image::{
+    image_name, image_paths, planned_refs, tags, validate_repository, validate_tag,
+};
 use kiln_domain::{BuildConfig, ImageRegistry, RegistryImage, Version};
 use std::collections::BTreeSet;
 
 fn registry(domain: &str, account: &str, organization: &str) -> ImageRegistry {
-    ImageRegistry { domain: domain.to_string(), account: account.to_string(), organization: organization.to_string() }
+    ImageRegistry {
+        domain: domain.to_string(),
+        account: account.to_string(),
+        organization: organization.to_string(),
+    }
 }
 
 fn image(domain: &str, account: &str, path: &str) -> RegistryImage {
-    RegistryImage { domain: domain.to_string(), account: account.to_string(), path: path.to_string() }
+    RegistryImage {
+        domain: domain.to_string(),
+        account: account.to_string(),
+        path: path.to_string(),
+    }
 }
 
 #[test]
@@ -56,11 +66,18 @@ fn refuses_bad_repository_names_saying_why() {
         ("host.io:http/api", "'host.io:http/api' is not a valid image name: registry host 'host.io:http': port 'http' is not a number from 0 to 65535"),
     ];
     for (name, message) in cases {
-        assert_eq!(validate_repository(name), Err(message.to_string()), "{name}");
+        assert_eq!(
+            validate_repository(name),
+            Err(message.to_string()),
+            "{name}"
+        );
     }
     assert_eq!(
         validate_repository(&"a".repeat(256)),
-        Err(format!("'{}' is not a valid image name: it is longer than 255 characters", "a".repeat(256)))
+        Err(format!(
+            "'{}' is not a valid image name: it is longer than 255 characters",
+            "a".repeat(256)
+        ))
     );
 }
 
@@ -84,7 +101,12 @@ fn refuses_bad_tags_saying_why() {
         assert_eq!(validate_tag(tag), Err(message.to_string()), "{tag}");
     }
     let long = "t".repeat(129);
-    assert_eq!(validate_tag(&long), Err(format!("'{long}' is not a valid image tag: it is longer than 128 characters")));
+    assert_eq!(
+        validate_tag(&long),
+        Err(format!(
+            "'{long}' is not a valid image tag: it is longer than 128 characters"
+        ))
+    );
 }
 
 #[test]
@@ -120,10 +142,16 @@ fn image_paths_per_registry() {
 fn image_name_with_a_slash_is_the_whole_path() {
     let mut api = build("api");
     api.config.image_name = "team/tools/api".to_string();
-    api.config.image_registry = vec![registry("ghcr.io", "bot", "acme"), registry("docker.io", "bot", "")];
+    api.config.image_registry = vec![
+        registry("ghcr.io", "bot", "acme"),
+        registry("docker.io", "bot", ""),
+    ];
     assert_eq!(
         image_paths(&api),
-        vec![image("ghcr.io", "bot", "ghcr.io/team/tools/api"), image("docker.io", "bot", "docker.io/team/tools/api")]
+        vec![
+            image("ghcr.io", "bot", "ghcr.io/team/tools/api"),
+            image("docker.io", "bot", "docker.io/team/tools/api")
+        ]
     );
 }
 
@@ -139,10 +167,21 @@ fn config(image_tag: &str, latest: bool, version_tags: bool, commit: bool) -> Bu
 
 #[test]
 fn tags_of_the_komodo_issue_example() {
-    let tags = tags(&config("aarch64", true, true, true), &Version::new(1, 2, 3), Some("a6v8h83"));
+    let tags = tags(
+        &config("aarch64", true, true, true),
+        &Version::new(1, 2, 3),
+        Some("a6v8h83"),
+    );
     let set: BTreeSet<&str> = tags.iter().map(String::as_str).collect();
-    let expected: BTreeSet<&str> =
-        ["1.2.3-aarch64", "1.2-aarch64", "1-aarch64", "latest-aarch64", "a6v8h83-aarch64", "aarch64"].into();
+    let expected: BTreeSet<&str> = [
+        "1.2.3-aarch64",
+        "1.2-aarch64",
+        "1-aarch64",
+        "latest-aarch64",
+        "a6v8h83-aarch64",
+        "aarch64",
+    ]
+    .into();
     assert_eq!(set, expected);
     assert_eq!(tags.len(), 6);
 }
@@ -150,11 +189,26 @@ fn tags_of_the_komodo_issue_example() {
 #[test]
 fn tags_come_in_komodo_order() {
     assert_eq!(
-        tags(&config("aarch64", true, true, true), &Version::new(1, 2, 3), Some("a6v8h83")),
-        ["aarch64", "latest-aarch64", "1.2.3-aarch64", "1.2-aarch64", "1-aarch64", "a6v8h83-aarch64"]
+        tags(
+            &config("aarch64", true, true, true),
+            &Version::new(1, 2, 3),
+            Some("a6v8h83")
+        ),
+        [
+            "aarch64",
+            "latest-aarch64",
+            "1.2.3-aarch64",
+            "1.2-aarch64",
+            "1-aarch64",
+            "a6v8h83-aarch64"
+        ]
     );
     assert_eq!(
-        tags(&config("", true, true, true), &Version::new(0, 4, 0), Some("deadbee")),
+        tags(
+            &config("", true, true, true),
+            &Version::new(0, 4, 0),
+            Some("deadbee")
+        ),
         ["latest", "0.4.0", "0.4", "0", "deadbee"]
     );
 }
@@ -162,22 +216,48 @@ fn tags_come_in_komodo_order() {
 #[test]
 fn tags_follow_the_include_flags() {
     let version = Version::new(2, 0, 1);
-    assert_eq!(tags(&config("", false, true, true), &version, None), ["2.0.1", "2.0", "2"]);
-    assert_eq!(tags(&config("", true, false, true), &version, Some("abc1234")), ["latest", "abc1234"]);
-    assert_eq!(tags(&config("", true, true, false), &version, Some("abc1234")), ["latest", "2.0.1", "2.0", "2"]);
-    assert_eq!(tags(&config("x", false, false, false), &version, Some("abc1234")), ["x"]);
-    assert_eq!(tags(&config("", false, false, false), &version, Some("abc1234")), Vec::<String>::new());
+    assert_eq!(
+        tags(&config("", false, true, true), &version, None),
+        ["2.0.1", "2.0", "2"]
+    );
+    assert_eq!(
+        tags(&config("", true, false, true), &version, Some("abc1234")),
+        ["latest", "abc1234"]
+    );
+    assert_eq!(
+        tags(&config("", true, true, false), &version, Some("abc1234")),
+        ["latest", "2.0.1", "2.0", "2"]
+    );
+    assert_eq!(
+        tags(&config("x", false, false, false), &version, Some("abc1234")),
+        ["x"]
+    );
+    assert_eq!(
+        tags(&config("", false, false, false), &version, Some("abc1234")),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn planned_refs_pair_every_path_with_every_tag() {
     let mut api = build("api");
-    api.config.image_registry = vec![registry("ghcr.io", "bot", "acme"), registry("docker.io", "", "")];
+    api.config.image_registry = vec![
+        registry("ghcr.io", "bot", "acme"),
+        registry("docker.io", "", ""),
+    ];
     let refs = planned_refs(&api, &Version::new(1, 0, 0), Some("abc1234"));
-    let all = ["latest", "1.0.0", "1.0", "1", "abc1234"].map(String::from).to_vec();
+    let all = ["latest", "1.0.0", "1.0", "1", "abc1234"]
+        .map(String::from)
+        .to_vec();
     assert_eq!(
         refs,
-        vec![(image("ghcr.io", "bot", "ghcr.io/acme/api"), all.clone()), (image("docker.io", "", "docker.io/api"), all)]
+        vec![
+            (image("ghcr.io", "bot", "ghcr.io/acme/api"), all.clone()),
+            (image("docker.io", "", "docker.io/api"), all)
+        ]
     );
-    assert_eq!(planned_refs(&build("api"), &Version::new(1, 0, 0), None), Vec::new());
+    assert_eq!(
+        planned_refs(&build("api"), &Version::new(1, 0, 0), None),
+        Vec::new()
+    );
 }

@@ -3,6 +3,7 @@
 mod defaults;
 mod env_lines;
 mod image;
+mod json;
 mod support;
 mod sync_export;
 mod sync_parse;

@@ -2,9 +2,9 @@
 
 use kiln_domain::sync::{parse, SyncFile};
 use kiln_domain::{
-    AwsBuilderConfig, Build, BuildConfig, Builder, BuilderConfig, Catalog, GitAccount, ImageRegistry,
-    LocalBuilderConfig, PreBuild, RegistryAccount, Repo, RepoConfig, ResourceName, Secret, ServerBuilderConfig,
-    Variable, Version,
+    AwsBuilderConfig, Build, BuildConfig, Builder, BuilderConfig, Catalog, GitAccount,
+    ImageRegistry, LocalBuilderConfig, PreBuild, RegistryAccount, Repo, RepoConfig, ResourceName,
+    Secret, ServerBuilderConfig, Variable, Version,
 };
 
 pub const KOMODO_BUILDS: &str = include_str!("../fixtures/komodo-builds.toml");
@@ -21,11 +21,21 @@ pub fn parsed(text: &str) -> SyncFile {
 }
 
 pub fn build(raw_name: &str) -> Build {
-    Build { name: name(raw_name), description: String::new(), tags: Vec::new(), config: BuildConfig::default() }
+    Build {
+        name: name(raw_name),
+        description: String::new(),
+        tags: Vec::new(),
+        config: BuildConfig::default(),
+    }
 }
 
 pub fn builder(raw_name: &str, config: BuilderConfig) -> Builder {
-    Builder { name: name(raw_name), description: String::new(), tags: Vec::new(), config }
+    Builder {
+        name: name(raw_name),
+        description: String::new(),
+        tags: Vec::new(),
+        config,
+    }
 }
 
 pub fn repo(raw_name: &str, repo: &str) -> Repo {
@@ -33,20 +43,36 @@ pub fn repo(raw_name: &str, repo: &str) -> Repo {
         name: name(raw_name),
         description: String::new(),
         tags: Vec::new(),
-        config: RepoConfig { repo: repo.to_string(), ..RepoConfig::default() },
+        config: RepoConfig {
+            repo: repo.to_string(),
+            ..RepoConfig::default()
+        },
     }
 }
 
 pub fn variable(raw_name: &str, value: &str, is_secret: bool) -> Variable {
-    Variable { name: name(raw_name), value: Secret::new(value), description: String::new(), is_secret }
+    Variable {
+        name: name(raw_name),
+        value: Secret::new(value),
+        description: String::new(),
+        is_secret,
+    }
 }
 
 pub fn git_account(domain: &str, username: &str, token: &str) -> GitAccount {
-    GitAccount { domain: domain.to_string(), username: username.to_string(), token: Secret::new(token) }
+    GitAccount {
+        domain: domain.to_string(),
+        username: username.to_string(),
+        token: Secret::new(token),
+    }
 }
 
 pub fn registry_account(domain: &str, username: &str, token: &str) -> RegistryAccount {
-    RegistryAccount { domain: domain.to_string(), username: username.to_string(), token: Secret::new(token) }
+    RegistryAccount {
+        domain: domain.to_string(),
+        username: username.to_string(),
+        token: Secret::new(token),
+    }
 }
 
 /// The accounts of `kiln-accounts.toml`, which the Komodo fixtures refer to.
@@ -66,8 +92,14 @@ pub fn fixture_accounts() -> Catalog {
 }
 
 /// Secret values of [`full_catalog`]; none may appear in an export.
-pub const FULL_CATALOG_SECRETS: [&str; 6] =
-    ["ghp-secret-value", "git-token-secret", "ghcr-token-secret", "hub-token-secret", "pk-secret", "whsec-secret"];
+pub const FULL_CATALOG_SECRETS: [&str; 6] = [
+    "ghp-secret-value",
+    "git-token-secret",
+    "ghcr-token-secret",
+    "hub-token-secret",
+    "pk-secret",
+    "whsec-secret",
+];
 
 /// A valid catalog where every field of every resource differs from its
 /// default, with text that needs escaping.
@@ -112,7 +144,8 @@ pub fn full_catalog() -> Catalog {
         branch: "release".to_string(),
         commit: "abc1234".to_string(),
         files_on_host: true,
-        dockerfile: "FROM alpine:3.20\nRUN echo \"hi\" \\\n  && echo 'there'\n\tCMD [\"sh\"]\n".to_string(),
+        dockerfile: "FROM alpine:3.20\nRUN echo \"hi\" \\\n  && echo 'there'\n\tCMD [\"sh\"]\n"
+            .to_string(),
         build_path: "services/api".to_string(),
         dockerfile_path: "docker/Dockerfile".to_string(),
         image_registry: vec![
@@ -121,7 +154,11 @@ pub fn full_catalog() -> Catalog {
                 account: "acme-bot".to_string(),
                 organization: "acme".to_string(),
             },
-            ImageRegistry { domain: "docker.io".to_string(), account: "acme-bot".to_string(), organization: String::new() },
+            ImageRegistry {
+                domain: "docker.io".to_string(),
+                account: "acme-bot".to_string(),
+                organization: String::new(),
+            },
         ],
         build_args: "A=1\n# a comment\nB = two words\nC='''quoted'''\n".to_string(),
         secret_args: "TOKEN=[[GITHUB_TOKEN]]\n".to_string(),
@@ -141,7 +178,8 @@ pub fn full_catalog() -> Catalog {
     Catalog {
         builds: vec![Build {
             name: name("api"),
-            description: "The \"api\" service\nsecond line with a backslash \\ and a tab\t".to_string(),
+            description: "The \"api\" service\nsecond line with a backslash \\ and a tab\t"
+                .to_string(),
             tags: vec!["backend".to_string(), "prod".to_string()],
             config,
         }],

@@ -1,8 +1,8 @@
 //! Exporting: Komodo layout, no secrets, and exact round trips.
 
 use crate::support::{
-    build, builder, full_catalog, name, parsed, variable, FULL_CATALOG_SECRETS, KILN_ACCOUNTS, KOMODO_BUILDS,
-    KOMODO_DOCS, KOMODO_REPOS,
+    build, builder, full_catalog, parsed, variable, FULL_CATALOG_SECRETS, KILN_ACCOUNTS,
+    KOMODO_BUILDS, KOMODO_DOCS, KOMODO_REPOS,
 };
 use kiln_domain::sync::{export, parse, plan};
 use kiln_domain::{BuilderConfig, Catalog, GitAccount, LocalBuilderConfig, Secret, Version};
@@ -11,7 +11,8 @@ use kiln_domain::{BuilderConfig, Catalog, GitAccount, LocalBuilderConfig, Secret
 fn assert_round_trip(catalog: &Catalog) {
     let text = export(catalog);
     let file = parse(&text).unwrap_or_else(|error| panic!("export should parse: {error}\n{text}"));
-    let planned = plan(catalog, &file, true).unwrap_or_else(|error| panic!("export should plan: {error}\n{text}"));
+    let planned = plan(catalog, &file, true)
+        .unwrap_or_else(|error| panic!("export should plan: {error}\n{text}"));
     assert_eq!(planned.changes, Vec::new(), "{text}");
     assert_eq!(&planned.target, catalog, "{text}");
 }
@@ -30,8 +31,16 @@ fn export_never_contains_secrets() {
     for key in ["passkey =", "token =", "webhook_secret ="] {
         assert!(!text.contains(key), "{key} in\n{text}");
     }
-    assert!(text.contains("name = \"GITHUB_TOKEN\"\ndescription = \"for private clones\"\nis_secret = true\n"), "{text}");
-    assert!(text.contains("name = \"REGISTRY_HOST\"\nvalue = \"ghcr.io\"\n"), "{text}");
+    assert!(
+        text.contains(
+            "name = \"GITHUB_TOKEN\"\ndescription = \"for private clones\"\nis_secret = true\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("name = \"REGISTRY_HOST\"\nvalue = \"ghcr.io\"\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -49,13 +58,26 @@ fn exact_layout_of_a_small_catalog() {
     }];
     api.config.pre_build.command = "make".to_string();
     api.config.webhook_secret = "hidden".to_string();
-    let mut aws = kiln_domain::AwsBuilderConfig { ami_id: "ami-1".to_string(), ..Default::default() };
+    let mut aws = kiln_domain::AwsBuilderConfig {
+        ami_id: "ami-1".to_string(),
+        ..Default::default()
+    };
     aws.security_group_ids = vec!["sg-1".to_string()];
     let catalog = Catalog {
         builds: vec![api, build("plain")],
-        builders: vec![builder("aws", BuilderConfig::Aws(aws)), builder("here", BuilderConfig::Local(LocalBuilderConfig::default()))],
-        variables: vec![variable("HOST", "ghcr.io", false), variable("TOKEN", "s3cret", true)],
-        git_accounts: vec![GitAccount { domain: "github.com".to_string(), username: "bot".to_string(), token: Secret::new("t") }],
+        builders: vec![
+            builder("aws", BuilderConfig::Aws(aws)),
+            builder("here", BuilderConfig::Local(LocalBuilderConfig::default())),
+        ],
+        variables: vec![
+            variable("HOST", "ghcr.io", false),
+            variable("TOKEN", "s3cret", true),
+        ],
+        git_accounts: vec![GitAccount {
+            domain: "github.com".to_string(),
+            username: "bot".to_string(),
+            token: Secret::new("t"),
+        }],
         registry_accounts: vec![kiln_domain::RegistryAccount {
             domain: "ghcr.io".to_string(),
             username: "bot".to_string(),
@@ -123,8 +145,13 @@ fn strings_that_need_escaping_round_trip() {
     let mut odd = build("Odd Build ü");
     odd.config.image_name = "odd".to_string();
     odd.description = "ends with a quote'".to_string();
-    odd.tags = vec!["a \"quoted\" tag".to_string(), "back\\slash".to_string(), String::new()];
-    odd.config.dockerfile = "FROM x\nRUN echo '''triple''' \\\n  && echo \"\"\"basic\"\"\"\n".to_string();
+    odd.tags = vec![
+        "a \"quoted\" tag".to_string(),
+        "back\\slash".to_string(),
+        String::new(),
+    ];
+    odd.config.dockerfile =
+        "FROM x\nRUN echo '''triple''' \\\n  && echo \"\"\"basic\"\"\"\n".to_string();
     odd.config.build_args = "A=1\r\nB=2\n".to_string();
     odd.config.labels = "a=\u{1}control\nb=é\n".to_string();
     odd.config.pre_build.command = "echo 'last'\necho 'quote'".to_string();
@@ -132,7 +159,10 @@ fn strings_that_need_escaping_round_trip() {
     odd.config.links = vec!["line one\nline two".to_string()];
     let catalog = Catalog {
         builds: vec![odd],
-        variables: vec![variable("MULTI", "first\nsecond\n", false), variable("EMPTY", "", false)],
+        variables: vec![
+            variable("MULTI", "first\nsecond\n", false),
+            variable("EMPTY", "", false),
+        ],
         ..Catalog::default()
     };
     assert_round_trip(&catalog);
@@ -142,7 +172,10 @@ fn strings_that_need_escaping_round_trip() {
 fn default_resources_round_trip() {
     let catalog = Catalog {
         builds: vec![build("api")],
-        builders: vec![builder("here", BuilderConfig::Local(LocalBuilderConfig::default()))],
+        builders: vec![builder(
+            "here",
+            BuilderConfig::Local(LocalBuilderConfig::default()),
+        )],
         repos: vec![crate::support::repo("mono", "acme/mono")],
         ..Catalog::default()
     };
@@ -152,20 +185,33 @@ fn default_resources_round_trip() {
 #[test]
 fn imported_komodo_fixtures_round_trip() {
     for fixture in [KOMODO_BUILDS, KOMODO_REPOS, KOMODO_DOCS] {
-        let imported = plan(&Catalog::default(), &parsed(&format!("{KILN_ACCOUNTS}\n{fixture}")), true)
-            .unwrap_or_else(|error| panic!("fixture should plan: {error}"))
-            .target;
+        let imported = plan(
+            &Catalog::default(),
+            &parsed(&format!("{KILN_ACCOUNTS}\n{fixture}")),
+            true,
+        )
+        .unwrap_or_else(|error| panic!("fixture should plan: {error}"))
+        .target;
         assert_round_trip(&imported);
     }
 }
 
 #[test]
 fn imported_secrets_are_not_exported() {
-    let imported = plan(&Catalog::default(), &parsed(&format!("{KILN_ACCOUNTS}\n{KOMODO_BUILDS}")), true)
-        .unwrap_or_else(|error| panic!("fixture should plan: {error}"))
-        .target;
+    let imported = plan(
+        &Catalog::default(),
+        &parsed(&format!("{KILN_ACCOUNTS}\n{KOMODO_BUILDS}")),
+        true,
+    )
+    .unwrap_or_else(|error| panic!("fixture should plan: {error}"))
+    .target;
     let text = export(&imported);
-    for secret in ["ghp_fixture_secret_value", "ghp_fixture_git_token", "url-builder-passkey", "ghcr_fixture_token"] {
+    for secret in [
+        "ghp_fixture_secret_value",
+        "ghp_fixture_git_token",
+        "url-builder-passkey",
+        "ghcr_fixture_token",
+    ] {
         assert!(!text.contains(secret), "{secret} in\n{text}");
     }
     assert!(text.contains("version = \"1.4.2\""), "{text}");
@@ -175,7 +221,7 @@ fn imported_secrets_are_not_exported() {
 #[test]
 fn export_is_readable_by_an_empty_catalog_except_for_secrets() {
     let text = export(&full_catalog());
-    let error = plan(&Catalog::default(), &parse(&text).expect("parses"), true).expect_err("secrets are missing");
+    let error = plan(&Catalog::default(), &parse(&text).expect("parses"), true)
+        .expect_err("secrets are missing");
     assert_eq!(error.to_string(), "new variable 'GITHUB_TOKEN' has no `value` in the sync file; add it to the file once or create it in the UI");
-    assert_eq!(name("api").as_str(), full_catalog().builds[0].name.as_str());
 }

@@ -3,14 +3,18 @@
 use crate::support::{parsed, KILN_ACCOUNTS, KOMODO_BUILDS, KOMODO_DOCS, KOMODO_REPOS};
 use kiln_domain::sync::{parse, SyncError, SyncFile};
 use kiln_domain::{
-    parse_env_lines, AwsBuilderConfig, BuilderConfig, ImageRegistry, LocalBuilderConfig, PreBuild, RepoConfig,
-    ServerBuilderConfig, Version,
+    parse_env_lines, AwsBuilderConfig, BuilderConfig, ImageRegistry, LocalBuilderConfig, PreBuild,
+    RepoConfig, ServerBuilderConfig, Version,
 };
 
 const IGNORED_TAIL: &str = "Kiln manages builds, builders, variables and repos";
 
 fn registry(domain: &str, account: &str, organization: &str) -> ImageRegistry {
-    ImageRegistry { domain: domain.to_string(), account: account.to_string(), organization: organization.to_string() }
+    ImageRegistry {
+        domain: domain.to_string(),
+        account: account.to_string(),
+        organization: organization.to_string(),
+    }
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -41,7 +45,10 @@ fn komodo_builds_fixture_builds() {
     assert_eq!(config.repo, "moghtech/komodo");
     assert_eq!(config.git_account, "mbecker20");
     assert_eq!(config.dockerfile_path, "bin/core/aarch64.Dockerfile");
-    assert_eq!(config.image_registry, vec![registry("ghcr.io", "mbecker20", "moghtech")]);
+    assert_eq!(
+        config.image_registry,
+        vec![registry("ghcr.io", "mbecker20", "moghtech")]
+    );
     assert_eq!(
         config.pre_build,
         PreBuild {
@@ -50,23 +57,47 @@ fn komodo_builds_fixture_builds() {
             shell_mode: false,
         }
     );
-    assert_eq!(config.build_args, "# the toolchain\nRUST_VERSION = 1.82\n\nAPP_ENV=production\nFEATURES = a=b,c\n");
+    assert_eq!(
+        config.build_args,
+        "# the toolchain\nRUST_VERSION = 1.82\n\nAPP_ENV=production\nFEATURES = a=b,c\n"
+    );
     let args = parse_env_lines(&config.build_args).expect("build args parse");
-    let pairs: Vec<(&str, &str)> = args.iter().map(|line| (line.key.as_str(), line.value.as_str())).collect();
-    assert_eq!(pairs, [("RUST_VERSION", "1.82"), ("APP_ENV", "production"), ("FEATURES", "a=b,c")]);
+    let pairs: Vec<(&str, &str)> = args
+        .iter()
+        .map(|line| (line.key.as_str(), line.value.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("RUST_VERSION", "1.82"),
+            ("APP_ENV", "production"),
+            ("FEATURES", "a=b,c")
+        ]
+    );
     assert_eq!(config.secret_args, "GITHUB_TOKEN = [[GITHUB_TOKEN]]\n");
-    assert!(config.labels.starts_with("org.opencontainers.image.source = https://github.com/moghtech/komodo\n"));
+    assert!(config
+        .labels
+        .starts_with("org.opencontainers.image.source = https://github.com/moghtech/komodo\n"));
     assert_eq!(config.extra_args, strings(&["--platform", "linux/arm64"]));
-    assert_eq!(config.links, strings(&["https://github.com/moghtech/komodo"]));
+    assert_eq!(
+        config.links,
+        strings(&["https://github.com/moghtech/komodo"])
+    );
     assert!(!config.webhook_enabled);
 
     let periphery = &file.builds[1].config;
-    assert_eq!(periphery.builder, "periphery-url", "builder_id is an alias of builder");
+    assert_eq!(
+        periphery.builder, "periphery-url",
+        "builder_id is an alias of builder"
+    );
     assert_eq!(periphery.version, Version::new(1, 19, 5));
     assert_eq!(periphery.branch, "release");
     assert_eq!(
         periphery.image_registry,
-        vec![registry("ghcr.io", "mbecker20", "moghtech"), registry("docker.io", "mbecker20", "")]
+        vec![
+            registry("ghcr.io", "mbecker20", "moghtech"),
+            registry("docker.io", "mbecker20", "")
+        ]
     );
     assert!(!periphery.include_commit_tag);
 }
@@ -94,7 +125,10 @@ fn komodo_builds_fixture_builders_variables_and_warnings() {
         })
     );
     let BuilderConfig::Server(url) = &file.builders[1].config else {
-        panic!("a Url builder reads as Server: {:?}", file.builders[1].config);
+        panic!(
+            "a Url builder reads as Server: {:?}",
+            file.builders[1].config
+        );
     };
     assert_eq!(url.address, "https://builder-2.internal:8120");
     assert_eq!(url.passkey.expose(), "url-builder-passkey");
@@ -102,10 +136,16 @@ fn komodo_builds_fixture_builders_variables_and_warnings() {
 
     assert_eq!(file.variables.len(), 2);
     assert_eq!(file.variables[0].name.as_str(), "OTLP_ENDPOINT");
-    assert_eq!(file.variables[0].value.as_deref(), Some("http://localhost:4317"));
+    assert_eq!(
+        file.variables[0].value.as_deref(),
+        Some("http://localhost:4317")
+    );
     assert_eq!(file.variables[0].description, "Where traces go");
     assert!(!file.variables[0].is_secret);
-    assert_eq!(file.variables[1].value.as_deref(), Some("ghp_fixture_secret_value"));
+    assert_eq!(
+        file.variables[1].value.as_deref(),
+        Some("ghp_fixture_secret_value")
+    );
     assert!(file.variables[1].is_secret);
 
     assert_eq!(
@@ -139,7 +179,11 @@ fn komodo_repos_fixture() {
     let linked = &file.builds[0].config;
     assert_eq!(linked.linked_repo, "komodo-periphery");
     assert_eq!(linked.version, Version::new(2, 1, 0));
-    assert_eq!(linked.extra_args, strings(&["--pull", "--label=a", "--label=b"]), "Komodo's string list form");
+    assert_eq!(
+        linked.extra_args,
+        strings(&["--pull", "--label=a", "--label=b"]),
+        "Komodo's string list form"
+    );
     assert_eq!(
         file.warnings,
         [
@@ -164,10 +208,22 @@ fn komodo_docs_example_with_dotted_type_and_legacy_registry() {
     let build = &file.builds[0];
     assert_eq!(build.config.builder, "builder-01");
     assert_eq!(build.config.branch, "master");
-    assert_eq!(build.config.image_registry, vec![registry("github.com", "your_username", "your_organization")]);
-    assert_eq!(parse_env_lines(&build.config.labels).map(|lines| lines.len()), Ok(3));
-    assert_eq!(file.variables[0].value.as_deref(), Some("http://localhost:4317"));
-    assert_eq!(file.warnings, [format!("ignored 2 [[deployment]] entries: {IGNORED_TAIL}")]);
+    assert_eq!(
+        build.config.image_registry,
+        vec![registry("github.com", "your_username", "your_organization")]
+    );
+    assert_eq!(
+        parse_env_lines(&build.config.labels).map(|lines| lines.len()),
+        Ok(3)
+    );
+    assert_eq!(
+        file.variables[0].value.as_deref(),
+        Some("http://localhost:4317")
+    );
+    assert_eq!(
+        file.warnings,
+        [format!("ignored 2 [[deployment]] entries: {IGNORED_TAIL}")]
+    );
 }
 
 #[test]
@@ -176,7 +232,10 @@ fn kiln_account_entries() {
     assert_eq!(file.git_accounts.len(), 2);
     assert_eq!(file.git_accounts[0].domain, "github.com");
     assert_eq!(file.git_accounts[0].username, "mbecker20");
-    assert_eq!(file.git_accounts[0].token.as_deref(), Some("ghp_fixture_git_token"));
+    assert_eq!(
+        file.git_accounts[0].token.as_deref(),
+        Some("ghp_fixture_git_token")
+    );
     assert_eq!(file.registry_accounts.len(), 3);
     let without_token = parsed("[[registry_account]]\ndomain = \"ghcr.io\"\nusername = \"bot\"\n");
     assert_eq!(without_token.registry_accounts[0].token, None);
@@ -186,10 +245,18 @@ fn kiln_account_entries() {
 fn debug_output_redacts_secrets() {
     let file = parsed(&format!("{KOMODO_BUILDS}\n{KILN_ACCOUNTS}"));
     let debug = format!("{file:?}");
-    for secret in ["ghp_fixture_secret_value", "ghp_fixture_git_token", "ghcr_fixture_token", "url-builder-passkey"] {
+    for secret in [
+        "ghp_fixture_secret_value",
+        "ghp_fixture_git_token",
+        "ghcr_fixture_token",
+        "url-builder-passkey",
+    ] {
         assert!(!debug.contains(secret), "{secret} in {debug}");
     }
-    assert!(debug.contains("http://localhost:4317"), "plain variable values are shown");
+    assert!(
+        debug.contains("http://localhost:4317"),
+        "plain variable values are shown"
+    );
 }
 
 #[test]
@@ -206,15 +273,36 @@ fn plural_array_names_are_accepted() {
 }
 
 #[test]
+fn registry_entries_without_domain_are_dropped_with_a_warning() {
+    let text = "[[build]]\nname = \"api\"\n[build.config]\nimage_registry = [{ account = \"x\" }, { domain = \"ghcr.io\" }]\n";
+    let file = parsed(text);
+    assert_eq!(
+        file.builds[0].config.image_registry,
+        vec![registry("ghcr.io", "", "")]
+    );
+    assert_eq!(
+        file.warnings,
+        ["build 'api': dropped 1 image_registry entry without a domain (Komodo pushes nowhere for them)"]
+    );
+}
+
+#[test]
 fn legacy_registry_type_none_means_no_registry() {
-    let file = parsed("[[build]]\nname = \"api\"\n[build.config]\nimage_registry.type = \"None\"\n");
+    let file =
+        parsed("[[build]]\nname = \"api\"\n[build.config]\nimage_registry.type = \"None\"\n");
     assert_eq!(file.builds[0].config.image_registry, Vec::new());
 }
 
 #[test]
 fn registry_list_of_legacy_and_plain_entries() {
     let text = "[[build]]\nname = \"api\"\n[build.config]\nimage_registry = [\n  { type = \"Standard\", params = { domain = \"ghcr.io\" } },\n  { domain = \"docker.io\", account = \"bot\" },\n]\n";
-    assert_eq!(parsed(text).builds[0].config.image_registry, vec![registry("ghcr.io", "", ""), registry("docker.io", "bot", "")]);
+    assert_eq!(
+        parsed(text).builds[0].config.image_registry,
+        vec![
+            registry("ghcr.io", "", ""),
+            registry("docker.io", "bot", "")
+        ]
+    );
 }
 
 #[test]
@@ -226,13 +314,19 @@ fn build_args_as_komodo_variable_list() {
 #[test]
 fn builder_type_local_without_params() {
     let file = parsed("[[builder]]\nname = \"here\"\n[builder.config]\ntype = \"Local\"\n");
-    assert_eq!(file.builders[0].config, BuilderConfig::Local(LocalBuilderConfig::default()));
+    assert_eq!(
+        file.builders[0].config,
+        BuilderConfig::Local(LocalBuilderConfig::default())
+    );
 }
 
 #[test]
 fn builder_without_config_is_local() {
     let file = parsed("[[builder]]\nname = \"here\"\n");
-    assert_eq!(file.builders[0].config, BuilderConfig::Local(LocalBuilderConfig::default()));
+    assert_eq!(
+        file.builders[0].config,
+        BuilderConfig::Local(LocalBuilderConfig::default())
+    );
 }
 
 #[test]
@@ -240,7 +334,10 @@ fn server_builder_keeps_komodo_server_id() {
     let file = parsed("[[builder]]\nname = \"s\"\n[builder.config]\ntype = \"Server\"\nparams.server = \"server-01\"\n");
     assert_eq!(
         file.builders[0].config,
-        BuilderConfig::Server(ServerBuilderConfig { server_id: "server-01".to_string(), ..ServerBuilderConfig::default() })
+        BuilderConfig::Server(ServerBuilderConfig {
+            server_id: "server-01".to_string(),
+            ..ServerBuilderConfig::default()
+        })
     );
 }
 
@@ -267,7 +364,10 @@ fn params_before_type_are_read() {
 #[test]
 fn unknown_key_in_build_config_names_key_and_line() {
     let message = toml_error("[[build]]\nname = \"a\"\n[build.config]\nimage_nam = \"x\"\n");
-    assert!(message.contains("TOML parse error at line 4, column 1"), "{message}");
+    assert!(
+        message.contains("TOML parse error at line 4, column 1"),
+        "{message}"
+    );
     assert!(message.contains("unknown field `image_nam`"), "{message}");
 }
 
@@ -287,14 +387,18 @@ fn unknown_top_level_array_names_key_and_line() {
 
 #[test]
 fn unknown_aws_param_names_key_and_line() {
-    let message = toml_error("[[builder]]\nname = \"a\"\n[builder.config]\ntype = \"Aws\"\nparams.regio = \"x\"\n");
+    let message = toml_error(
+        "[[builder]]\nname = \"a\"\n[builder.config]\ntype = \"Aws\"\nparams.regio = \"x\"\n",
+    );
     assert!(message.contains("line 5"), "{message}");
     assert!(message.contains("unknown field `regio`"), "{message}");
 }
 
 #[test]
 fn unknown_param_before_type_is_still_an_error() {
-    let message = toml_error("[[builder]]\nname = \"a\"\n[builder.config]\nparams.regio = \"x\"\ntype = \"Aws\"\n");
+    let message = toml_error(
+        "[[builder]]\nname = \"a\"\n[builder.config]\nparams.regio = \"x\"\ntype = \"Aws\"\n",
+    );
     assert!(message.contains("line 3"), "{message}");
     assert!(message.contains("unknown field `regio`"), "{message}");
 }
@@ -303,22 +407,30 @@ fn unknown_param_before_type_is_still_an_error() {
 fn unknown_builder_type_names_the_type_and_line() {
     let message = toml_error("[[builder]]\nname = \"a\"\n[builder.config]\ntype = \"Docker\"\n");
     assert!(message.contains("line 4"), "{message}");
-    assert!(message.contains("unknown variant `Docker`, expected one of `Local`, `Server`, `Url`, `Aws`"), "{message}");
+    assert!(
+        message
+            .contains("unknown variant `Docker`, expected one of `Local`, `Server`, `Url`, `Aws`"),
+        "{message}"
+    );
 }
 
 #[test]
 fn builder_config_without_type_is_an_error() {
-    let message = toml_error("[[builder]]\nname = \"a\"\n[builder.config]\nparams.region = \"x\"\n");
+    let message =
+        toml_error("[[builder]]\nname = \"a\"\n[builder.config]\nparams.region = \"x\"\n");
     assert!(message.contains("missing field `type`"), "{message}");
     assert!(message.contains("line 3"), "{message}");
 }
 
 #[test]
 fn type_error_names_the_line() {
-    let message = toml_error("[[build]]\nname = \"a\"\n[build.config]\ninclude_latest_tag = \"yes\"\n");
+    let message =
+        toml_error("[[build]]\nname = \"a\"\n[build.config]\ninclude_latest_tag = \"yes\"\n");
     assert!(message.contains("line 4, column 22"), "{message}");
     assert!(message.contains("expected a boolean"), "{message}");
-    let port = toml_error("[[builder]]\nname = \"a\"\n[builder.config]\ntype = \"Aws\"\nparams.port = -1\n");
+    let port = toml_error(
+        "[[builder]]\nname = \"a\"\n[builder.config]\ntype = \"Aws\"\nparams.port = -1\n",
+    );
     assert!(port.contains("line 5"), "{port}");
 }
 
@@ -326,12 +438,16 @@ fn type_error_names_the_line() {
 fn bad_version_string_names_the_version_and_line() {
     let message = toml_error("[[build]]\nname = \"a\"\n[build.config]\nversion = \"1.x\"\n");
     assert!(message.contains("line 4"), "{message}");
-    assert!(message.contains("invalid version '1.x': 'x' is not a number"), "{message}");
+    assert!(
+        message.contains("invalid version '1.x': 'x' is not a number"),
+        "{message}"
+    );
 }
 
 #[test]
 fn unknown_version_table_key_is_an_error() {
-    let message = toml_error("[[build]]\nname = \"a\"\n[build.config]\nversion = { major = 1, build = 2 }\n");
+    let message =
+        toml_error("[[build]]\nname = \"a\"\n[build.config]\nversion = { major = 1, build = 2 }\n");
     assert!(message.contains("line 4"), "{message}");
     assert!(message.contains("unknown field `build`"), "{message}");
 }
@@ -346,16 +462,24 @@ fn unknown_variable_key_is_an_error() {
 #[test]
 fn invalid_name_is_an_error() {
     let empty = toml_error("[[build]]\nname = \"\"\n");
-    assert!(empty.contains("line 2") && empty.contains("name must not be empty"), "{empty}");
+    assert!(
+        empty.contains("line 2") && empty.contains("name must not be empty"),
+        "{empty}"
+    );
     let missing = toml_error("[[repo]]\ndescription = \"no name\"\n");
     assert!(missing.contains("missing field `name`"), "{missing}");
 }
 
 #[test]
 fn unknown_legacy_registry_type_is_an_error() {
-    let message = toml_error("[[build]]\nname = \"a\"\n[build.config]\nimage_registry = { type = \"Other\" }\n");
+    let message = toml_error(
+        "[[build]]\nname = \"a\"\n[build.config]\nimage_registry = { type = \"Other\" }\n",
+    );
     assert!(message.contains("line 4"), "{message}");
-    assert!(message.contains("unknown image_registry type 'Other'"), "{message}");
+    assert!(
+        message.contains("unknown image_registry type 'Other'"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -1,14 +1,19 @@
 //! Planning a sync: creates, updates, deletes, secrets, idempotence.
 
 use crate::support::{
-    build, fixture_accounts, full_catalog, name, parsed, variable, KILN_ACCOUNTS, KOMODO_BUILDS, KOMODO_DOCS,
-    KOMODO_REPOS,
+    build, fixture_accounts, full_catalog, name, parsed, variable, KILN_ACCOUNTS, KOMODO_BUILDS,
+    KOMODO_DOCS, KOMODO_REPOS,
 };
 use kiln_domain::sync::{plan, Change, ChangeAction, ResourceKind, SyncError, SyncPlan};
 use kiln_domain::{BuilderConfig, Catalog, Version};
 
 fn change(kind: ResourceKind, name: &str, action: ChangeAction, fields: &[&str]) -> Change {
-    Change { kind, name: name.to_string(), action, fields: fields.iter().map(|f| f.to_string()).collect() }
+    Change {
+        kind,
+        name: name.to_string(),
+        action,
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+    }
 }
 
 fn apply(current: &Catalog, text: &str, delete: bool) -> SyncPlan {
@@ -38,7 +43,10 @@ fn komodo_builds_fixture_creates_everything() {
          warning: builder 'periphery-url': Komodo's type \"Url\" is imported as a Server builder (a kiln-agent at params.address)\n"
     );
     assert_eq!(first.target.builds.len(), 2);
-    assert_eq!(first.target.variables[1].value.expose(), "ghp_fixture_secret_value");
+    assert_eq!(
+        first.target.variables[1].value.expose(),
+        "ghp_fixture_secret_value"
+    );
 }
 
 #[test]
@@ -47,9 +55,13 @@ fn komodo_files_resolve_against_existing_accounts() {
     for fixture in [KOMODO_BUILDS, KOMODO_REPOS, KOMODO_DOCS] {
         let next = apply(&accounts, fixture, false);
         assert_eq!(next.target.git_accounts, accounts.git_accounts);
-        assert!(next.changes.iter().all(|change| change.action == ChangeAction::Create));
+        assert!(next
+            .changes
+            .iter()
+            .all(|change| change.action == ChangeAction::Create));
     }
-    let error = plan(&Catalog::default(), &parsed(KOMODO_DOCS), false).expect_err("accounts missing");
+    let error =
+        plan(&Catalog::default(), &parsed(KOMODO_DOCS), false).expect_err("accounts missing");
     assert!(error.to_string().contains("build 'test_logger': config.git_account: unknown git account 'mbecker20' on github.com"), "{error}");
 }
 
@@ -62,13 +74,20 @@ fn applying_the_same_file_twice_gives_no_changes() {
         let second = apply(&first.target, &text, true);
         assert_eq!(second.changes, Vec::new());
         assert_eq!(second.target, first.target);
-        assert!(second.render().starts_with("no changes\n"), "{}", second.render());
+        assert!(
+            second.render().starts_with("no changes\n"),
+            "{}",
+            second.render()
+        );
     }
 }
 
 #[test]
 fn render_without_changes_or_warnings() {
-    assert_eq!(apply(&Catalog::default(), "", true).render(), "no changes\n");
+    assert_eq!(
+        apply(&Catalog::default(), "", true).render(),
+        "no changes\n"
+    );
 }
 
 #[test]
@@ -79,9 +98,24 @@ fn update_lists_changed_fields() {
         true,
     )
     .target;
-    let next = apply(&current, "[[build]]\nname = \"api\"\n[build.config]\nversion = \"1.1.0\"\nlabels = \"a=2\"\n", true);
-    assert_eq!(next.changes, [change(ResourceKind::Build, "api", ChangeAction::Update, &["config.version", "config.labels"])]);
-    assert_eq!(next.render(), "update build 'api': config.version, config.labels\n");
+    let next = apply(
+        &current,
+        "[[build]]\nname = \"api\"\n[build.config]\nversion = \"1.1.0\"\nlabels = \"a=2\"\n",
+        true,
+    );
+    assert_eq!(
+        next.changes,
+        [change(
+            ResourceKind::Build,
+            "api",
+            ChangeAction::Update,
+            &["config.version", "config.labels"]
+        )]
+    );
+    assert_eq!(
+        next.render(),
+        "update build 'api': config.version, config.labels\n"
+    );
     assert_eq!(next.target.builds[0].config.version, Version::new(1, 1, 0));
 }
 
@@ -96,19 +130,46 @@ fn nested_fields_are_dotted_paths() {
     let next = apply(&current, "[[build]]\nname = \"api\"\ntags = [\"t\"]\n[build.config]\npre_build.command = \"make all\"\n", true);
     assert_eq!(
         next.changes,
-        [change(ResourceKind::Build, "api", ChangeAction::Update, &["description", "tags", "config.pre_build.command"])]
+        [change(
+            ResourceKind::Build,
+            "api",
+            ChangeAction::Update,
+            &["description", "tags", "config.pre_build.command"]
+        )]
     );
-    let aws = "[[builder]]\nname = \"b\"\n[builder.config]\ntype = \"Aws\"\nparams.ami_id = \"ami-1\"\n";
+    let aws =
+        "[[builder]]\nname = \"b\"\n[builder.config]\ntype = \"Aws\"\nparams.ami_id = \"ami-1\"\n";
     let current = apply(&Catalog::default(), aws, true).target;
     let next = apply(&current, &aws.replace("ami-1", "ami-2"), true);
-    assert_eq!(next.changes, [change(ResourceKind::Builder, "b", ChangeAction::Update, &["config.params.ami_id"])]);
+    assert_eq!(
+        next.changes,
+        [change(
+            ResourceKind::Builder,
+            "b",
+            ChangeAction::Update,
+            &["config.params.ami_id"]
+        )]
+    );
 }
 
 #[test]
 fn fields_absent_from_the_file_take_defaults() {
-    let current = apply(&Catalog::default(), "[[build]]\nname = \"api\"\n[build.config]\nimage_tag = \"arm\"\n", true).target;
+    let current = apply(
+        &Catalog::default(),
+        "[[build]]\nname = \"api\"\n[build.config]\nimage_tag = \"arm\"\n",
+        true,
+    )
+    .target;
     let next = apply(&current, "[[build]]\nname = \"api\"\n", true);
-    assert_eq!(next.changes, [change(ResourceKind::Build, "api", ChangeAction::Update, &["config.image_tag"])]);
+    assert_eq!(
+        next.changes,
+        [change(
+            ResourceKind::Build,
+            "api",
+            ChangeAction::Update,
+            &["config.image_tag"]
+        )]
+    );
     assert_eq!(next.target.builds[0].config.image_tag, "");
 }
 
@@ -123,26 +184,77 @@ fn delete_removes_every_kind_absent_from_the_file() {
             change(ResourceKind::Build, "api", ChangeAction::Delete, &[]),
             change(ResourceKind::Builder, "aws-1", ChangeAction::Delete, &[]),
             change(ResourceKind::Builder, "agent-1", ChangeAction::Delete, &[]),
-            change(ResourceKind::Builder, "big-local", ChangeAction::Delete, &[]),
-            change(ResourceKind::Variable, "REGISTRY_HOST", ChangeAction::Delete, &[]),
-            change(ResourceKind::Variable, "GITHUB_TOKEN", ChangeAction::Delete, &[]),
+            change(
+                ResourceKind::Builder,
+                "big-local",
+                ChangeAction::Delete,
+                &[]
+            ),
+            change(
+                ResourceKind::Variable,
+                "REGISTRY_HOST",
+                ChangeAction::Delete,
+                &[]
+            ),
+            change(
+                ResourceKind::Variable,
+                "GITHUB_TOKEN",
+                ChangeAction::Delete,
+                &[]
+            ),
             change(ResourceKind::Repo, "mono", ChangeAction::Delete, &[]),
-            change(ResourceKind::GitAccount, "git.example.com/bot", ChangeAction::Delete, &[]),
-            change(ResourceKind::RegistryAccount, "ghcr.io/acme-bot", ChangeAction::Delete, &[]),
-            change(ResourceKind::RegistryAccount, "docker.io/acme-bot", ChangeAction::Delete, &[]),
+            change(
+                ResourceKind::GitAccount,
+                "git.example.com/bot",
+                ChangeAction::Delete,
+                &[]
+            ),
+            change(
+                ResourceKind::RegistryAccount,
+                "ghcr.io/acme-bot",
+                ChangeAction::Delete,
+                &[]
+            ),
+            change(
+                ResourceKind::RegistryAccount,
+                "docker.io/acme-bot",
+                ChangeAction::Delete,
+                &[]
+            ),
         ]
     );
-    assert!(emptied.render().contains("delete variable 'GITHUB_TOKEN'\n"));
+    assert!(emptied
+        .render()
+        .contains("delete variable 'GITHUB_TOKEN'\n"));
 }
 
 #[test]
 fn without_delete_absent_resources_are_kept() {
     let full = full_catalog();
-    let kept = apply(&full, "[[variable]]\nname = \"NEW\"\nvalue = \"1\"\n", false);
-    assert_eq!(kept.changes, [change(ResourceKind::Variable, "NEW", ChangeAction::Create, &[])]);
+    let kept = apply(
+        &full,
+        "[[variable]]\nname = \"NEW\"\nvalue = \"1\"\n",
+        false,
+    );
+    assert_eq!(
+        kept.changes,
+        [change(
+            ResourceKind::Variable,
+            "NEW",
+            ChangeAction::Create,
+            &[]
+        )]
+    );
     assert_eq!(kept.target.builds, full.builds);
     assert_eq!(kept.target.variables.len(), 3);
-    let deleting = apply(&Catalog { variables: vec![variable("OLD", "1", false)], ..Catalog::default() }, "", true);
+    let deleting = apply(
+        &Catalog {
+            variables: vec![variable("OLD", "1", false)],
+            ..Catalog::default()
+        },
+        "",
+        true,
+    );
     assert_eq!(deleting.render(), "delete variable 'OLD'\n");
 }
 
@@ -169,7 +281,10 @@ params.server_id = \"komodo-server-1\"
     let next = apply(&full, text, false);
     assert_eq!(next.changes, Vec::new());
     assert_eq!(next.target.variables[1].value.expose(), "ghp-secret-value");
-    assert_eq!(next.target.git_accounts[0].token.expose(), "git-token-secret");
+    assert_eq!(
+        next.target.git_accounts[0].token.expose(),
+        "git-token-secret"
+    );
     let BuilderConfig::Server(server) = &next.target.builders[1].config else {
         panic!("agent-1 is a Server builder");
     };
@@ -178,13 +293,28 @@ params.server_id = \"komodo-server-1\"
 
 #[test]
 fn webhook_secret_absent_from_the_file_is_kept() {
-    let mut current = Catalog { builds: vec![build("api")], ..Catalog::default() };
+    let mut current = Catalog {
+        builds: vec![build("api")],
+        ..Catalog::default()
+    };
     current.builds[0].config.webhook_secret = "whsec".to_string();
     let next = apply(&current, "[[build]]\nname = \"api\"\n", true);
     assert_eq!(next.changes, Vec::new());
     assert_eq!(next.target.builds[0].config.webhook_secret, "whsec");
-    let replaced = apply(&current, "[[build]]\nname = \"api\"\n[build.config]\nwebhook_secret = \"other\"\n", true);
-    assert_eq!(replaced.changes, [change(ResourceKind::Build, "api", ChangeAction::Update, &["config.webhook_secret"])]);
+    let replaced = apply(
+        &current,
+        "[[build]]\nname = \"api\"\n[build.config]\nwebhook_secret = \"other\"\n",
+        true,
+    );
+    assert_eq!(
+        replaced.changes,
+        [change(
+            ResourceKind::Build,
+            "api",
+            ChangeAction::Update,
+            &["config.webhook_secret"]
+        )]
+    );
 }
 
 #[test]
@@ -196,14 +326,29 @@ fn changed_secrets_are_named_never_shown() {
     assert_eq!(
         next.changes,
         [
-            change(ResourceKind::Variable, "GITHUB_TOKEN", ChangeAction::Update, &["value"]),
-            change(ResourceKind::RegistryAccount, "ghcr.io/acme-bot", ChangeAction::Update, &["token"]),
+            change(
+                ResourceKind::Variable,
+                "GITHUB_TOKEN",
+                ChangeAction::Update,
+                &["value"]
+            ),
+            change(
+                ResourceKind::RegistryAccount,
+                "ghcr.io/acme-bot",
+                ChangeAction::Update,
+                &["token"]
+            ),
         ]
     );
     let rendered = next.render();
     assert_eq!(rendered, "update variable 'GITHUB_TOKEN': value\nupdate registry_account 'ghcr.io/acme-bot': token\n");
     let json = serde_json::to_string(&next).expect("serializes");
-    for secret in ["brand-new-secret", "new-registry-secret", "ghp-secret-value", "pk-secret"] {
+    for secret in [
+        "brand-new-secret",
+        "new-registry-secret",
+        "ghp-secret-value",
+        "pk-secret",
+    ] {
         assert!(!json.contains(secret), "{secret} in {json}");
     }
     assert_eq!(next.target.variables[1].value.expose(), "brand-new-secret");
@@ -211,9 +356,19 @@ fn changed_secrets_are_named_never_shown() {
 
 #[test]
 fn new_secret_variable_without_value_is_an_error() {
-    let error = plan(&Catalog::default(), &parsed("[[variable]]\nname = \"NEW\"\nis_secret = true\n"), true)
-        .expect_err("no value to keep");
-    assert_eq!(error, SyncError::Secret { kind: ResourceKind::Variable, name: "NEW".to_string() });
+    let error = plan(
+        &Catalog::default(),
+        &parsed("[[variable]]\nname = \"NEW\"\nis_secret = true\n"),
+        true,
+    )
+    .expect_err("no value to keep");
+    assert_eq!(
+        error,
+        SyncError::Secret {
+            kind: ResourceKind::Variable,
+            name: "NEW".to_string()
+        }
+    );
     assert_eq!(
         error.to_string(),
         "new variable 'NEW' has no `value` in the sync file; add it to the file once or create it in the UI"
@@ -228,16 +383,36 @@ fn new_plain_variable_without_value_is_empty() {
 
 #[test]
 fn new_account_without_token_is_an_error() {
-    let error = plan(&Catalog::default(), &parsed("[[git_account]]\ndomain = \"github.com\"\nusername = \"bot\"\n"), true)
-        .expect_err("no token to keep");
-    assert_eq!(error, SyncError::Secret { kind: ResourceKind::GitAccount, name: "github.com/bot".to_string() });
+    let error = plan(
+        &Catalog::default(),
+        &parsed("[[git_account]]\ndomain = \"github.com\"\nusername = \"bot\"\n"),
+        true,
+    )
+    .expect_err("no token to keep");
+    assert_eq!(
+        error,
+        SyncError::Secret {
+            kind: ResourceKind::GitAccount,
+            name: "github.com/bot".to_string()
+        }
+    );
     assert_eq!(
         error.to_string(),
         "new git_account 'github.com/bot' has no `token` in the sync file; add it to the file once or create it in the UI"
     );
-    let registry = plan(&Catalog::default(), &parsed("[[registry_account]]\ndomain = \"ghcr.io\"\nusername = \"bot\"\n"), true)
-        .expect_err("no token to keep");
-    assert_eq!(registry, SyncError::Secret { kind: ResourceKind::RegistryAccount, name: "ghcr.io/bot".to_string() });
+    let registry = plan(
+        &Catalog::default(),
+        &parsed("[[registry_account]]\ndomain = \"ghcr.io\"\nusername = \"bot\"\n"),
+        true,
+    )
+    .expect_err("no token to keep");
+    assert_eq!(
+        registry,
+        SyncError::Secret {
+            kind: ResourceKind::RegistryAccount,
+            name: "ghcr.io/bot".to_string()
+        }
+    );
 }
 
 #[test]
@@ -262,25 +437,44 @@ fn invalid_result_is_refused_with_every_error() {
 
 #[test]
 fn duplicate_names_in_the_file_are_refused() {
-    let error = plan(&Catalog::default(), &parsed("[[build]]\nname = \"api\"\n[[build]]\nname = \"api\"\n"), true)
-        .expect_err("duplicate");
-    assert!(error.to_string().contains("build 'api': name: another build is also named 'api'"), "{error}");
+    let error = plan(
+        &Catalog::default(),
+        &parsed("[[build]]\nname = \"api\"\n[[build]]\nname = \"api\"\n"),
+        true,
+    )
+    .expect_err("duplicate");
+    assert!(
+        error
+            .to_string()
+            .contains("build 'api': name: another build is also named 'api'"),
+        "{error}"
+    );
 }
 
 #[test]
 fn deleting_a_referenced_resource_is_refused() {
-    let error = plan(&full_catalog(), &parsed(""), false).map(|_| ());
-    assert_eq!(error, Ok(()));
-    let mut full = full_catalog();
-    full.builds[0].config.builder = "aws-1".to_string();
+    let full = full_catalog();
+    assert_eq!(full.builds[0].config.builder, "aws-1");
     let text = "[[build]]\nname = \"api\"\n[build.config]\nbuilder = \"aws-1\"\n";
     let error = plan(&full, &parsed(text), true).expect_err("aws-1 deleted while used");
-    assert!(error.to_string().contains("build 'api': config.builder: unknown builder 'aws-1'"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("build 'api': config.builder: unknown builder 'aws-1'"),
+        "{error}"
+    );
 }
 
 #[test]
 fn changes_serialize_in_snake_case_without_the_target() {
-    let next = apply(&Catalog { variables: vec![variable("OLD", "1", false)], ..Catalog::default() }, "[[git_account]]\ndomain = \"github.com\"\nusername = \"bot\"\ntoken = \"t0k3n\"\n", true);
+    let next = apply(
+        &Catalog {
+            variables: vec![variable("OLD", "1", false)],
+            ..Catalog::default()
+        },
+        "[[git_account]]\ndomain = \"github.com\"\nusername = \"bot\"\ntoken = \"t0k3n\"\n",
+        true,
+    );
     let json = serde_json::to_value(&next).expect("serializes");
     assert_eq!(
         json,
@@ -308,13 +502,19 @@ fn resource_kind_names() {
     ];
     for (kind, text) in kinds {
         assert_eq!(kind.as_str(), text);
-        assert_eq!(serde_json::to_value(kind).expect("serializes"), serde_json::json!(text));
+        assert_eq!(
+            serde_json::to_value(kind).expect("serializes"),
+            serde_json::json!(text)
+        );
     }
 }
 
 #[test]
 fn renamed_resource_is_a_delete_and_a_create() {
-    let current = Catalog { builds: vec![build("old-api")], ..Catalog::default() };
+    let current = Catalog {
+        builds: vec![build("old-api")],
+        ..Catalog::default()
+    };
     let next = apply(&current, "[[build]]\nname = \"new-api\"\n", true);
     assert_eq!(
         next.changes,

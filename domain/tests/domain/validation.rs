@@ -1,9 +1,11 @@
 //! One test per validation error, asserting the message text.
 
-use crate::support::{build, builder, full_catalog, git_account, name, registry_account, repo, variable};
+use crate::support::{
+    build, builder, full_catalog, git_account, name, registry_account, repo, variable,
+};
 use kiln_domain::{
-    validate_build, validate_catalog, AwsBuilderConfig, Build, BuilderConfig, Catalog, ImageRegistry,
-    LocalBuilderConfig, ServerBuilderConfig, ValidationError, ValidationErrors,
+    validate_build, validate_catalog, AwsBuilderConfig, Build, BuilderConfig, Catalog,
+    ImageRegistry, LocalBuilderConfig, ServerBuilderConfig, ValidationError, ValidationErrors,
 };
 
 /// Every error of `catalog`, one display line each.
@@ -15,7 +17,10 @@ fn errors(catalog: &Catalog) -> Vec<String> {
 }
 
 fn with_build(build: Build) -> Catalog {
-    Catalog { builds: vec![build], ..Catalog::default() }
+    Catalog {
+        builds: vec![build],
+        ..Catalog::default()
+    }
 }
 
 fn build_with(edit: impl FnOnce(&mut Build)) -> Catalog {
@@ -25,7 +30,11 @@ fn build_with(edit: impl FnOnce(&mut Build)) -> Catalog {
 }
 
 fn registry(domain: &str, account: &str, organization: &str) -> ImageRegistry {
-    ImageRegistry { domain: domain.to_string(), account: account.to_string(), organization: organization.to_string() }
+    ImageRegistry {
+        domain: domain.to_string(),
+        account: account.to_string(),
+        organization: organization.to_string(),
+    }
 }
 
 #[test]
@@ -58,36 +67,66 @@ fn errors_display_one_per_line() {
 #[test]
 fn validate_build_reports_what_validate_catalog_reports_for_that_build() {
     let catalog = build_with(|b| b.config.build_args = "A=1\nB=2\nbroken\n".to_string());
-    let from_build: Vec<String> = validate_build(&catalog.builds[0], &catalog).iter().map(ToString::to_string).collect();
+    let from_build: Vec<String> = validate_build(&catalog.builds[0], &catalog)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(from_build, errors(&catalog));
-    assert_eq!(from_build, ["build 'api': config.build_args: line 3: missing '='"]);
+    assert_eq!(
+        from_build,
+        ["build 'api': config.build_args: line 3: missing '='"]
+    );
 }
 
 // Duplicate names.
 
 #[test]
 fn duplicate_build_names() {
-    let catalog = Catalog { builds: vec![build("api"), build("web"), build("api")], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["build 'api': name: another build is also named 'api'"]);
+    let catalog = Catalog {
+        builds: vec![build("api"), build("web"), build("api")],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["build 'api': name: another build is also named 'api'"]
+    );
 }
 
 #[test]
 fn duplicate_builder_names() {
     let local = || BuilderConfig::Local(LocalBuilderConfig::default());
-    let catalog = Catalog { builders: vec![builder("b", local()), builder("b", local())], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["builder 'b': name: another builder is also named 'b'"]);
+    let catalog = Catalog {
+        builders: vec![builder("b", local()), builder("b", local())],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["builder 'b': name: another builder is also named 'b'"]
+    );
 }
 
 #[test]
 fn duplicate_variable_names() {
-    let catalog = Catalog { variables: vec![variable("X", "1", false), variable("X", "2", false)], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["variable 'X': name: another variable is also named 'X'"]);
+    let catalog = Catalog {
+        variables: vec![variable("X", "1", false), variable("X", "2", false)],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["variable 'X': name: another variable is also named 'X'"]
+    );
 }
 
 #[test]
 fn duplicate_repo_names() {
-    let catalog = Catalog { repos: vec![repo("r", "a/b"), repo("r", "c/d")], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["repo 'r': name: another repo is also named 'r'"]);
+    let catalog = Catalog {
+        repos: vec![repo("r", "a/b"), repo("r", "c/d")],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["repo 'r': name: another repo is also named 'r'"]
+    );
 }
 
 #[test]
@@ -145,7 +184,12 @@ fn invalid_image_name() {
 
 #[test]
 fn image_name_with_slashes_is_checked_as_a_whole_path() {
-    assert_eq!(errors(&build_with(|b| b.config.image_name = "team/tools/api".to_string())), Vec::<String>::new());
+    assert_eq!(
+        errors(&build_with(
+            |b| b.config.image_name = "team/tools/api".to_string()
+        )),
+        Vec::<String>::new()
+    );
     assert_eq!(
         errors(&build_with(|b| b.config.image_name = "team//api".to_string())),
         ["build 'api': config.image_name: 'team//api' is not a valid image name: empty path component (leading, trailing or double '/')"]
@@ -168,7 +212,10 @@ fn image_tag_too_long_for_latest_prefix() {
         errors(&catalog),
         [format!("build 'api': config.image_tag: 'latest-{tag}' is not a valid image tag: it is longer than 128 characters")]
     );
-    assert_eq!(errors(&build_with(|b| b.config.image_tag = "t".repeat(121))), Vec::<String>::new());
+    assert_eq!(
+        errors(&build_with(|b| b.config.image_tag = "t".repeat(121))),
+        Vec::<String>::new()
+    );
 }
 
 // Builds: references.
@@ -183,10 +230,19 @@ fn unknown_builder() {
 
 #[test]
 fn builder_local_and_empty_mean_the_built_in_one() {
-    assert_eq!(errors(&build_with(|b| b.config.builder = "local".to_string())), Vec::<String>::new());
-    assert_eq!(errors(&build_with(|b| b.config.builder = String::new())), Vec::<String>::new());
+    assert_eq!(
+        errors(&build_with(|b| b.config.builder = "local".to_string())),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        errors(&build_with(|b| b.config.builder = String::new())),
+        Vec::<String>::new()
+    );
     let mut catalog = build_with(|b| b.config.builder = "x".to_string());
-    catalog.builders.push(builder("x", BuilderConfig::Local(LocalBuilderConfig::default())));
+    catalog.builders.push(builder(
+        "x",
+        BuilderConfig::Local(LocalBuilderConfig::default()),
+    ));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 
@@ -196,16 +252,26 @@ fn unknown_git_account() {
         b.config.repo = "acme/api".to_string();
         b.config.git_account = "bot".to_string();
     });
-    catalog.git_accounts.push(git_account("gitlab.com", "bot", "t"));
-    assert_eq!(errors(&catalog), ["build 'api': config.git_account: unknown git account 'bot' on github.com"]);
-    catalog.git_accounts.push(git_account("github.com", "bot", "t"));
+    catalog
+        .git_accounts
+        .push(git_account("gitlab.com", "bot", "t"));
+    assert_eq!(
+        errors(&catalog),
+        ["build 'api': config.git_account: unknown git account 'bot' on github.com"]
+    );
+    catalog
+        .git_accounts
+        .push(git_account("github.com", "bot", "t"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 
 #[test]
 fn unknown_linked_repo() {
     let mut catalog = build_with(|b| b.config.linked_repo = "mono".to_string());
-    assert_eq!(errors(&catalog), ["build 'api': config.linked_repo: unknown linked repo 'mono'"]);
+    assert_eq!(
+        errors(&catalog),
+        ["build 'api': config.linked_repo: unknown linked repo 'mono'"]
+    );
     catalog.repos.push(repo("mono", "acme/mono"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
@@ -223,8 +289,11 @@ fn empty_registry_domain() {
 #[test]
 fn invalid_registry_domain() {
     let catalog = build_with(|b| {
-        b.config.image_registry =
-            vec![registry("ghcr.io", "", ""), registry("https://ghcr.io", "", ""), registry("ghcr.io/acme", "", "")]
+        b.config.image_registry = vec![
+            registry("ghcr.io", "", ""),
+            registry("https://ghcr.io", "", ""),
+            registry("ghcr.io/acme", "", ""),
+        ]
     });
     assert_eq!(
         errors(&catalog),
@@ -244,16 +313,22 @@ fn unknown_registry_account() {
     let mut catalog = build_with(|b| {
         b.config.image_registry = vec![registry("docker.io", "", ""), registry("ghcr.io", "x", "")];
     });
-    catalog.registry_accounts.push(registry_account("docker.io", "x", "t"));
+    catalog
+        .registry_accounts
+        .push(registry_account("docker.io", "x", "t"));
     assert_eq!(errors(&catalog), ["build 'api': config.image_registry[1].account: unknown registry account 'x' on ghcr.io"]);
-    catalog.registry_accounts.push(registry_account("ghcr.io", "x", "t"));
+    catalog
+        .registry_accounts
+        .push(registry_account("ghcr.io", "x", "t"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 
 #[test]
 fn anonymous_registry_is_valid() {
     assert_eq!(
-        errors(&build_with(|b| b.config.image_registry = vec![registry("registry.local:5000", "", "team")])),
+        errors(&build_with(
+            |b| b.config.image_registry = vec![registry("registry.local:5000", "", "team")]
+        )),
         Vec::<String>::new()
     );
 }
@@ -272,8 +347,11 @@ fn invalid_organization() {
 
 #[test]
 fn account_placed_in_the_path_must_be_a_valid_component() {
-    let mut catalog = build_with(|b| b.config.image_registry = vec![registry("ghcr.io", "MyUser", "")]);
-    catalog.registry_accounts.push(registry_account("ghcr.io", "MyUser", "t"));
+    let mut catalog =
+        build_with(|b| b.config.image_registry = vec![registry("ghcr.io", "MyUser", "")]);
+    catalog
+        .registry_accounts
+        .push(registry_account("ghcr.io", "MyUser", "t"));
     assert_eq!(
         errors(&catalog),
         ["build 'api': config.image_registry[0].account: 'MyUser' is used in the image path but uppercase letters are not allowed; set organization"]
@@ -287,21 +365,30 @@ fn account_placed_in_the_path_must_be_a_valid_component() {
 #[test]
 fn build_args_error_names_field_and_line() {
     assert_eq!(
-        errors(&build_with(|b| b.config.build_args = "A=1\n# c\nbroken\n".to_string())),
+        errors(&build_with(
+            |b| b.config.build_args = "A=1\n# c\nbroken\n".to_string()
+        )),
         ["build 'api': config.build_args: line 3: missing '='"]
     );
 }
 
 #[test]
 fn secret_args_error_names_field_and_line_without_the_value() {
-    let found = errors(&build_with(|b| b.config.secret_args = "TOKEN hunter2".to_string()));
-    assert_eq!(found, ["build 'api': config.secret_args: line 1: missing '='"]);
+    let found = errors(&build_with(|b| {
+        b.config.secret_args = "TOKEN hunter2".to_string()
+    }));
+    assert_eq!(
+        found,
+        ["build 'api': config.secret_args: line 1: missing '='"]
+    );
 }
 
 #[test]
 fn labels_error_names_field_and_line() {
     assert_eq!(
-        errors(&build_with(|b| b.config.labels = "a=1\nbad key = 2\n".to_string())),
+        errors(&build_with(
+            |b| b.config.labels = "a=1\nbad key = 2\n".to_string()
+        )),
         ["build 'api': config.labels: line 2: key 'bad key' contains whitespace"]
     );
 }
@@ -317,7 +404,11 @@ fn git_source_needs_a_branch() {
         })),
         ["build 'api': config.branch: a git source needs a branch"]
     );
-    assert_eq!(errors(&build_with(|b| b.config.branch = String::new())), Vec::<String>::new(), "no repo, no branch needed");
+    assert_eq!(
+        errors(&build_with(|b| b.config.branch = String::new())),
+        Vec::<String>::new(),
+        "no repo, no branch needed"
+    );
 }
 
 #[test]
@@ -334,7 +425,9 @@ fn git_source_needs_a_provider() {
 #[test]
 fn empty_extra_arg() {
     assert_eq!(
-        errors(&build_with(|b| b.config.extra_args = vec!["--pull".to_string(), " ".to_string()])),
+        errors(&build_with(
+            |b| b.config.extra_args = vec!["--pull".to_string(), " ".to_string()]
+        )),
         ["build 'api': config.extra_args[1]: empty argument"]
     );
 }
@@ -366,7 +459,10 @@ fn empty_build_path() {
 // Builders.
 
 fn with_builder(config: BuilderConfig) -> Catalog {
-    Catalog { builders: vec![builder("b1", config)], ..Catalog::default() }
+    Catalog {
+        builders: vec![builder("b1", config)],
+        ..Catalog::default()
+    }
 }
 
 fn server(address: &str, server_id: &str) -> BuilderConfig {
@@ -378,7 +474,10 @@ fn server(address: &str, server_id: &str) -> BuilderConfig {
 }
 
 fn aws(edit: impl FnOnce(&mut AwsBuilderConfig)) -> BuilderConfig {
-    let mut params = AwsBuilderConfig { ami_id: "ami-1".to_string(), ..AwsBuilderConfig::default() };
+    let mut params = AwsBuilderConfig {
+        ami_id: "ami-1".to_string(),
+        ..AwsBuilderConfig::default()
+    };
     edit(&mut params);
     BuilderConfig::Aws(params)
 }
@@ -387,7 +486,10 @@ fn aws(edit: impl FnOnce(&mut AwsBuilderConfig)) -> BuilderConfig {
 fn builder_named_local_is_refused() {
     for reserved in ["local", "Local"] {
         let catalog = Catalog {
-            builders: vec![builder(reserved, BuilderConfig::Local(LocalBuilderConfig::default()))],
+            builders: vec![builder(
+                reserved,
+                BuilderConfig::Local(LocalBuilderConfig::default()),
+            )],
             ..Catalog::default()
         };
         assert_eq!(
@@ -401,8 +503,14 @@ fn builder_named_local_is_refused() {
 
 #[test]
 fn local_builder_needs_max_parallel() {
-    let catalog = with_builder(BuilderConfig::Local(LocalBuilderConfig { max_parallel: 0, ..LocalBuilderConfig::default() }));
-    assert_eq!(errors(&catalog), ["builder 'b1': config.params.max_parallel: must be at least 1"]);
+    let catalog = with_builder(BuilderConfig::Local(LocalBuilderConfig {
+        max_parallel: 0,
+        ..LocalBuilderConfig::default()
+    }));
+    assert_eq!(
+        errors(&catalog),
+        ["builder 'b1': config.params.max_parallel: must be at least 1"]
+    );
 }
 
 #[test]
@@ -427,7 +535,10 @@ fn server_builder_address_needs_http_scheme() {
         errors(&with_builder(server("builder-1:8120", ""))),
         ["builder 'b1': config.params.address: 'builder-1:8120' must start with http:// or https://"]
     );
-    assert_eq!(errors(&with_builder(server("http://builder-1:8120", ""))), Vec::<String>::new());
+    assert_eq!(
+        errors(&with_builder(server("http://builder-1:8120", ""))),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -456,7 +567,10 @@ fn aws_builder_needs_ami_id() {
 
 #[test]
 fn aws_builder_needs_port() {
-    assert_eq!(errors(&with_builder(aws(|p| p.port = 0))), ["builder 'b1': config.params.port: must be greater than 0"]);
+    assert_eq!(
+        errors(&with_builder(aws(|p| p.port = 0))),
+        ["builder 'b1': config.params.port: must be greater than 0"]
+    );
 }
 
 #[test]
@@ -472,7 +586,10 @@ fn aws_builder_needs_volume() {
 #[test]
 fn variable_name_must_work_inside_brackets() {
     for bad in ["my-var", "1ST", "a.b"] {
-        let catalog = Catalog { variables: vec![variable(bad, "v", false)], ..Catalog::default() };
+        let catalog = Catalog {
+            variables: vec![variable(bad, "v", false)],
+            ..Catalog::default()
+        };
         assert_eq!(
             errors(&catalog),
             [format!(
@@ -489,15 +606,24 @@ fn variable_name_must_work_inside_brackets() {
 
 #[test]
 fn secret_variable_needs_a_value() {
-    let catalog = Catalog { variables: vec![variable("TOKEN", "", true)], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["variable 'TOKEN': value: a secret variable needs a value"]);
+    let catalog = Catalog {
+        variables: vec![variable("TOKEN", "", true)],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["variable 'TOKEN': value: a secret variable needs a value"]
+    );
 }
 
 // Accounts.
 
 #[test]
 fn account_needs_domain() {
-    let catalog = Catalog { git_accounts: vec![git_account("", "bot", "t")], ..Catalog::default() };
+    let catalog = Catalog {
+        git_accounts: vec![git_account("", "bot", "t")],
+        ..Catalog::default()
+    };
     assert_eq!(
         errors(&catalog),
         ["git account '/bot': domain: is empty; set the provider or registry host, like github.com"]
@@ -506,24 +632,42 @@ fn account_needs_domain() {
 
 #[test]
 fn account_needs_username() {
-    let catalog = Catalog { registry_accounts: vec![registry_account("ghcr.io", "", "t")], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["registry account 'ghcr.io/': username: is empty"]);
+    let catalog = Catalog {
+        registry_accounts: vec![registry_account("ghcr.io", "", "t")],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["registry account 'ghcr.io/': username: is empty"]
+    );
 }
 
 // Repos.
 
 #[test]
 fn repo_needs_repo() {
-    let catalog = Catalog { repos: vec![repo("mono", "")], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["repo 'mono': config.repo: is empty; set the repository, like owner/name"]);
+    let catalog = Catalog {
+        repos: vec![repo("mono", "")],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["repo 'mono': config.repo: is empty; set the repository, like owner/name"]
+    );
 }
 
 #[test]
 fn repo_needs_branch() {
     let mut mono = repo("mono", "acme/mono");
     mono.config.branch = String::new();
-    let catalog = Catalog { repos: vec![mono], ..Catalog::default() };
-    assert_eq!(errors(&catalog), ["repo 'mono': config.branch: a git source needs a branch"]);
+    let catalog = Catalog {
+        repos: vec![mono],
+        ..Catalog::default()
+    };
+    assert_eq!(
+        errors(&catalog),
+        ["repo 'mono': config.branch: a git source needs a branch"]
+    );
 }
 
 #[test]
@@ -531,10 +675,20 @@ fn repo_git_account_must_resolve() {
     let mut mono = repo("mono", "acme/mono");
     mono.config.git_provider = "git.example.com".to_string();
     mono.config.git_account = "bot".to_string();
-    let mut catalog = Catalog { repos: vec![mono], ..Catalog::default() };
-    catalog.git_accounts.push(git_account("github.com", "bot", "t"));
-    assert_eq!(errors(&catalog), ["repo 'mono': config.git_account: unknown git account 'bot' on git.example.com"]);
-    catalog.git_accounts.push(git_account("git.example.com", "bot", "t"));
+    let mut catalog = Catalog {
+        repos: vec![mono],
+        ..Catalog::default()
+    };
+    catalog
+        .git_accounts
+        .push(git_account("github.com", "bot", "t"));
+    assert_eq!(
+        errors(&catalog),
+        ["repo 'mono': config.git_account: unknown git account 'bot' on git.example.com"]
+    );
+    catalog
+        .git_accounts
+        .push(git_account("git.example.com", "bot", "t"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 

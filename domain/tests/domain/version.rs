@@ -63,7 +63,10 @@ fn orders_by_major_minor_patch() {
 
 #[test]
 fn serializes_as_a_string() {
-    assert_eq!(serde_json::to_string(&v(1, 2, 3)).expect("serializes"), "\"1.2.3\"");
+    assert_eq!(
+        serde_json::to_string(&v(1, 2, 3)).expect("serializes"),
+        "\"1.2.3\""
+    );
 }
 
 #[derive(Deserialize)]
@@ -72,18 +75,24 @@ struct Holder {
 }
 
 fn from_toml(text: &str) -> Result<Version, String> {
-    toml::from_str::<Holder>(text).map(|holder| holder.version).map_err(|error| error.to_string())
+    toml::from_str::<Holder>(text)
+        .map(|holder| holder.version)
+        .map_err(|error| error.to_string())
 }
 
 #[test]
 fn deserializes_from_a_string_or_a_table() {
     assert_eq!(from_toml("version = \"1.4.2\""), Ok(v(1, 4, 2)));
     assert_eq!(from_toml("version = \"2\""), Ok(v(2, 0, 0)));
-    assert_eq!(from_toml("version = { major = 1, minor = 4, patch = 2 }"), Ok(v(1, 4, 2)));
+    assert_eq!(
+        from_toml("version = { major = 1, minor = 4, patch = 2 }"),
+        Ok(v(1, 4, 2))
+    );
     assert_eq!(from_toml("version = { minor = 4 }"), Ok(v(0, 4, 0)));
     assert_eq!(from_toml("version = {}"), Ok(v(0, 0, 0)));
     assert_eq!(from_toml("[version]\nmajor = 3\npatch = 1"), Ok(v(3, 0, 1)));
-    let json: Holder = serde_json::from_str(r#"{"version":{"major":5,"minor":6,"patch":7}}"#).expect("json table");
+    let json: Holder =
+        serde_json::from_str(r#"{"version":{"major":5,"minor":6,"patch":7}}"#).expect("json table");
     assert_eq!(json.version, v(5, 6, 7));
     let json: Holder = serde_json::from_str(r#"{"version":"5.6.7"}"#).expect("json string");
     assert_eq!(json.version, v(5, 6, 7));
@@ -98,5 +107,8 @@ fn refuses_bad_tables_and_strings() {
     let bad = from_toml("version = \"1.x\"").expect_err("bad string");
     assert!(bad.contains("invalid version '1.x'"), "{bad}");
     let number = from_toml("version = 1").expect_err("number");
-    assert!(number.contains("a version string like \"1.2.3\" or a table"), "{number}");
+    assert!(
+        number.contains("a version string like \"1.2.3\" or a table"),
+        "{number}"
+    );
 }

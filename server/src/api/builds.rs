@@ -10,7 +10,10 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Build>>, Api
     Ok(Json(state.ctx.store.list_builds().await?))
 }
 
-pub async fn get_one(State(state): State<AppState>, Path(name): Path<String>) -> Result<Json<Build>, ApiError> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<Build>, ApiError> {
     Ok(Json(state.ctx.store.build(&name).await?))
 }
 
@@ -19,10 +22,16 @@ pub async fn create(
     body: Result<Json<Build>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Build>), ApiError> {
     let Json(build) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok((StatusCode::CREATED, Json(state.ctx.store.create_build(build).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.ctx.store.create_build(build).await?),
+    ))
 }
 
-pub async fn delete(State(state): State<AppState>, Path(name): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
     state.ctx.store.delete_build(&name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,7 +15,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/builds", get(builds::list).post(builds::create))
-        .route("/builds/{name}", get(builds::get_one).delete(builds::delete))
+        .route(
+            "/builds/{name}",
+            get(builds::get_one).delete(builds::delete),
+        )
         .route("/builders", get(builders::list))
         .route("/sync", get(sync::export).post(sync::apply))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })

@@ -32,7 +32,11 @@ pub async fn apply(
     body: String,
 ) -> Result<Json<ApplyAnswer>, ApiError> {
     let file = sync::parse(&body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let outcome = state.ctx.store.sync(&file, params.dry_run, params.delete).await?;
+    let outcome = state
+        .ctx
+        .store
+        .sync(&file, params.dry_run, params.delete)
+        .await?;
     Ok(Json(ApplyAnswer {
         applied: outcome.applied,
         dry_run: params.dry_run,
@@ -45,5 +49,8 @@ pub async fn apply(
 /// `GET /api/v1/sync`: every resource as TOML, secrets left out.
 pub async fn export(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let catalog = state.ctx.store.catalog().await?;
-    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], sync::export(&catalog)))
+    Ok((
+        [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
+        sync::export(&catalog),
+    ))
 }

@@ -6,4 +6,5 @@ pub mod builder;
 pub mod git_account;
 pub mod registry_account;
 pub mod repo;
+pub mod run;
 pub mod variable;
