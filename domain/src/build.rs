@@ -13,6 +13,9 @@ pub struct Build {
     pub config: BuildConfig,
 }
 
+/// How long a run may take unless the build says otherwise: one hour.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 3600;
+
 /// Every configurable field of a Build, with Komodo's names and Kiln's defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -60,6 +63,8 @@ pub struct BuildConfig {
     pub webhook_secret: String,
     #[serde(deserialize_with = "crate::serde_forms::string_list")]
     pub links: Vec<String>,
+    /// Kiln only: a run taking longer than this fails (default one hour).
+    pub timeout_seconds: u64,
 }
 
 impl Default for BuildConfig {
@@ -95,6 +100,7 @@ impl Default for BuildConfig {
             webhook_enabled: true,
             webhook_secret: String::new(),
             links: Vec::new(),
+            timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
         }
     }
 }

@@ -22,10 +22,28 @@ enum Command {
     /// Start the server (web UI and JSON API). Reads KILN_BIND, KILN_DATABASE_URL,
     /// KILN_DATA_DIR, KILN_SITE_DIR and the optional KILN_CONFIG file.
     Serve,
+    /// Builds, against the server at KILN_URL.
+    Build {
+        #[command(subcommand)]
+        command: BuildCommand,
+    },
     /// Resource sync with Komodo-compatible TOML, against the server at KILN_URL.
     Sync {
         #[command(subcommand)]
         command: SyncCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BuildCommand {
+    /// Start a run of a build. With --follow, print its live log and exit
+    /// non-zero unless the run succeeds.
+    Run {
+        name: String,
+        #[arg(long)]
+        follow: bool,
+        #[arg(long, env = "KILN_URL", default_value = client::DEFAULT_URL)]
+        url: String,
     },
 }
 
@@ -57,6 +75,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve::run(config).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Build {
+            command: BuildCommand::Run { name, follow, url },
+        } => client::Client::new(&url).run_build(&name, follow).await,
         Command::Sync {
             command:
                 SyncCommand::Apply {

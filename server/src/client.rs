@@ -81,6 +81,114 @@ impl Client {
     }
 }
 
+#[derive(Deserialize)]
+struct Started {
+    run_id: i64,
+    status: String,
+    queue_position: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct RunEnd {
+    id: i64,
+    status: String,
+    error: String,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    stage: String,
+    text: String,
+}
+
+impl Client {
+    /// Starts a run; with `follow`, streams its log until it ends.
+    pub async fn run_build(&self, name: &str, follow: bool) -> anyhow::Result<ExitCode> {
+        let mut url = reqwest::Url::parse(&self.base).context("KILN_URL is not a URL")?;
+        url.path_segments_mut()
+            .map_err(|_| anyhow::anyhow!("KILN_URL cannot hold a path"))?
+            .extend(["api", "v1", "builds", name, "run"]);
+        let response = self
+            .http
+            .post(url)
+            .json(&serde_json::json!({ "trigger": "cli" }))
+            .send()
+            .await
+            .with_context(|| format!("cannot reach Kiln at {}", self.base))?;
+        let status = response.status();
+        let body = response.text().await.context("reading the answer")?;
+        if !status.is_success() {
+            bail!("{}", error_message(status, &body));
+        }
+        let started: Started =
+            serde_json::from_str(&body).context("unexpected answer from the server")?;
+        match started.queue_position {
+            Some(p) => println!(
+                "run {} {} (position {p} in the queue)",
+                started.run_id, started.status
+            ),
+            None => println!("run {} {}", started.run_id, started.status),
+        }
+        if !follow {
+            return Ok(ExitCode::SUCCESS);
+        }
+        self.follow(started.run_id).await
+    }
+
+    async fn follow(&self, run_id: i64) -> anyhow::Result<ExitCode> {
+        let url = format!("{}/api/v1/runs/{run_id}/log", self.base);
+        let mut response = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .with_context(|| format!("cannot reach Kiln at {}", self.base))?;
+        if !response.status().is_success() {
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            bail!("{}", error_message(status, &body));
+        }
+        let mut buffer = String::new();
+        let mut event = String::new();
+        while let Some(chunk) = response.chunk().await.context("reading the live log")? {
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(newline) = buffer.find('\n') {
+                let line: String = buffer.drain(..=newline).collect();
+                let line = line.trim_end_matches(['\r', '\n']);
+                if let Some(name) = line.strip_prefix("event:") {
+                    event = name.trim().to_string();
+                } else if let Some(data) = line.strip_prefix("data:") {
+                    let data = data.strip_prefix(' ').unwrap_or(data);
+                    if event == "end" {
+                        return Ok(report_end(data));
+                    }
+                    if let Ok(l) = serde_json::from_str::<Line>(data) {
+                        println!("[{}] {}", l.stage, l.text);
+                    }
+                }
+            }
+        }
+        bail!("the live log of run {run_id} ended without a result")
+    }
+}
+
+fn report_end(data: &str) -> ExitCode {
+    match serde_json::from_str::<RunEnd>(data) {
+        Ok(end) if end.status == "success" => {
+            println!("run {} succeeded", end.id);
+            ExitCode::SUCCESS
+        }
+        Ok(end) => {
+            eprintln!("run {} {}: {}", end.id, end.status, end.error);
+            ExitCode::FAILURE
+        }
+        Err(_) => {
+            eprintln!("run ended, but its record could not be read");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn error_message(status: reqwest::StatusCode, body: &str) -> String {
     match serde_json::from_str::<ErrorAnswer>(body) {
         Ok(e) => e.error,

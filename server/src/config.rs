@@ -17,6 +17,9 @@ pub struct Config {
     pub database_url: Secret,
     /// The built site (`KILN_SITE_DIR`); found next to the binary when unset.
     pub site_dir: Option<PathBuf>,
+    /// Root for relative `build_path`s of files-on-host builds
+    /// (`KILN_BUILDS_ROOT`, default `<data dir>/host-builds`).
+    pub builds_root: PathBuf,
 }
 
 /// The optional config file; every key is optional.
@@ -27,6 +30,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     site_dir: Option<PathBuf>,
+    builds_root: Option<PathBuf>,
 }
 
 impl Config {
@@ -65,11 +69,16 @@ impl Config {
             .or(file.database_url)
             .unwrap_or_else(|| kiln_store::sqlite_url_in(&data_dir));
         let site_dir = env("KILN_SITE_DIR").map(PathBuf::from).or(file.site_dir);
+        let builds_root = env("KILN_BUILDS_ROOT")
+            .map(PathBuf::from)
+            .or(file.builds_root)
+            .unwrap_or_else(|| data_dir.join("host-builds"));
         Ok(Self {
             bind,
             data_dir,
             database_url: Secret::new(database_url),
             site_dir,
+            builds_root,
         })
     }
 }

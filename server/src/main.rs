@@ -6,6 +6,7 @@ mod cli;
 mod client;
 mod config;
 mod health;
+mod runs;
 mod serve;
 mod site;
 

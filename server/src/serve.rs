@@ -2,13 +2,14 @@
 //! server functions, static site and JSON API.
 
 use crate::config::Config;
+use crate::runs::{RunManager, RunSettings};
 use crate::{api, health, site};
 use anyhow::Context;
 use axum::extract::FromRef;
 use axum::Router;
 use kiln_app::ssr::{AppContext, HealthBoard};
 use kiln_app::{shell, App};
-use kiln_store::Store;
+use kiln_store::{SecretCipher, Store};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -19,6 +20,7 @@ use tower_http::compression::CompressionLayer;
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub ctx: AppContext,
+    pub runs: RunManager,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -31,9 +33,22 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     init_tracing();
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-    let store = Store::connect(config.database_url.expose())
+    let cipher = SecretCipher::load_or_create(&config.data_dir.join("secret.key"))
+        .context("loading the secret key")?;
+    let store = Store::connect(config.database_url.expose(), cipher)
         .await
         .context("opening the database (KILN_DATABASE_URL)")?;
+    let interrupted = store
+        .interrupt_live_runs()
+        .await
+        .context("closing runs left by a restart")?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "runs left live by a restart were marked failed"
+        );
+    }
+    let runs = RunManager::new(store.clone(), run_settings(&config)?);
     let health = HealthBoard::default();
     health::start(health.clone()).await;
 
@@ -61,6 +76,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         leptos,
         ctx: AppContext { store, health },
+        runs,
     };
     let app = router(state);
 
@@ -70,6 +86,26 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")
+}
+
+/// Run directories under the data dir; the work dir is emptied at start-up
+/// (anything in it belongs to runs that a restart interrupted).
+fn run_settings(config: &Config) -> anyhow::Result<RunSettings> {
+    let settings = RunSettings {
+        log_dir: config.data_dir.join("runs"),
+        work_dir: config.data_dir.join("work"),
+        cache_dir: config.data_dir.join("cache"),
+        host_builds_dir: config.builds_root.clone(),
+        docker_host: std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()),
+    };
+    if settings.work_dir.exists() {
+        std::fs::remove_dir_all(&settings.work_dir)
+            .with_context(|| format!("emptying {}", settings.work_dir.display()))?;
+    }
+    for dir in [&settings.log_dir, &settings.work_dir, &settings.cache_dir] {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    Ok(settings)
 }
 
 fn router(state: AppState) -> Router {

@@ -1,4 +1,5 @@
-use crate::{Store, StoreError};
+use crate::convert::Codec;
+use crate::{SecretCipher, Store, StoreError};
 use kiln_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DbBackend};
 use std::sync::Arc;
@@ -7,8 +8,9 @@ use tokio::sync::Mutex;
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and applies every
-    /// pending migration. SQLite files are switched to WAL.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// pending migration. SQLite files are switched to WAL. Secret columns
+    /// are sealed with `cipher`.
+    pub async fn connect(url: &str, cipher: SecretCipher) -> Result<Self, StoreError> {
         let mut options = ConnectOptions::new(url.to_string());
         options
             .max_connections(8)
@@ -24,6 +26,7 @@ impl Store {
         Ok(Self {
             db,
             write_lock: Arc::new(Mutex::new(())),
+            codec: Codec::new(cipher),
         })
     }
 

@@ -1,5 +1,8 @@
-//! Entity rows ↔ domain types. JSON columns hold serde forms of domain config.
+//! Entity rows ↔ domain types. JSON columns hold serde forms of domain
+//! config; config columns, variable values and tokens are sealed with the
+//! store's [`SecretCipher`].
 
+use crate::cipher::SecretCipher;
 use crate::entity::{build, builder, git_account, registry_account, repo, variable};
 use crate::StoreError;
 use kiln_domain::{
@@ -47,87 +50,139 @@ fn name(kind: &'static str, raw: &str) -> Result<ResourceName, StoreError> {
     })
 }
 
-pub fn build_from(m: build::Model) -> Result<Build, StoreError> {
-    Ok(Build {
-        name: name("build", &m.name)?,
-        description: m.description,
-        tags: decode("build", &m.name, &m.tags)?,
-        config: decode("build", &m.name, &m.config)?,
-    })
+/// Converts rows and domain values, sealing and opening secrets.
+#[derive(Clone, Debug)]
+pub struct Codec {
+    cipher: SecretCipher,
 }
 
-pub fn builder_from(m: builder::Model) -> Result<Builder, StoreError> {
-    Ok(Builder {
-        name: name("builder", &m.name)?,
-        description: m.description,
-        tags: decode("builder", &m.name, &m.tags)?,
-        config: decode("builder", &m.name, &m.config)?,
-    })
-}
-
-pub fn repo_from(m: repo::Model) -> Result<Repo, StoreError> {
-    Ok(Repo {
-        name: name("repo", &m.name)?,
-        description: m.description,
-        tags: decode("repo", &m.name, &m.tags)?,
-        config: decode("repo", &m.name, &m.config)?,
-    })
-}
-
-pub fn variable_from(m: variable::Model) -> Result<Variable, StoreError> {
-    Ok(Variable {
-        name: name("variable", &m.name)?,
-        value: Secret::new(m.value),
-        description: m.description,
-        is_secret: m.is_secret,
-    })
-}
-
-pub fn git_account_from(m: git_account::Model) -> GitAccount {
-    GitAccount {
-        domain: m.domain,
-        username: m.username,
-        token: Secret::new(m.token),
+impl Codec {
+    pub fn new(cipher: SecretCipher) -> Self {
+        Self { cipher }
     }
-}
 
-pub fn registry_account_from(m: registry_account::Model) -> RegistryAccount {
-    RegistryAccount {
-        domain: m.domain,
-        username: m.username,
-        token: Secret::new(m.token),
+    /// A sealed value for a secret column.
+    pub fn seal(&self, plain: &str) -> String {
+        self.cipher.seal(plain)
     }
-}
 
-pub fn build_row(b: &Build) -> Result<ConfiguredRow, StoreError> {
-    configured_row("build", b.name.as_str(), &b.description, &b.tags, &b.config)
-}
+    fn open_text(
+        &self,
+        kind: &'static str,
+        name: &str,
+        stored: &str,
+    ) -> Result<String, StoreError> {
+        self.cipher.open(stored).map_err(|e| StoreError::Corrupt {
+            kind,
+            name: name.to_string(),
+            reason: e.to_string(),
+        })
+    }
 
-pub fn builder_row(b: &Builder) -> Result<ConfiguredRow, StoreError> {
-    configured_row(
-        "builder",
-        b.name.as_str(),
-        &b.description,
-        &b.tags,
-        &b.config,
-    )
-}
+    fn open(&self, kind: &'static str, name: &str, stored: &str) -> Result<Secret, StoreError> {
+        self.open_text(kind, name, stored).map(Secret::new)
+    }
 
-pub fn repo_row(r: &Repo) -> Result<ConfiguredRow, StoreError> {
-    configured_row("repo", r.name.as_str(), &r.description, &r.tags, &r.config)
-}
+    pub fn build_from(&self, m: build::Model) -> Result<Build, StoreError> {
+        Ok(Build {
+            name: name("build", &m.name)?,
+            description: m.description,
+            tags: decode("build", &m.name, &m.tags)?,
+            config: decode(
+                "build",
+                &m.name,
+                &self.open_text("build", &m.name, &m.config)?,
+            )?,
+        })
+    }
 
-fn configured_row<C: serde::Serialize>(
-    kind: &'static str,
-    name: &str,
-    description: &str,
-    tags: &[String],
-    config: &C,
-) -> Result<ConfiguredRow, StoreError> {
-    Ok(ConfiguredRow {
-        name: name.to_string(),
-        description: description.to_string(),
-        tags: encode(kind, name, &tags)?,
-        config: encode(kind, name, config)?,
-    })
+    pub fn builder_from(&self, m: builder::Model) -> Result<Builder, StoreError> {
+        Ok(Builder {
+            name: name("builder", &m.name)?,
+            description: m.description,
+            tags: decode("builder", &m.name, &m.tags)?,
+            config: decode(
+                "builder",
+                &m.name,
+                &self.open_text("builder", &m.name, &m.config)?,
+            )?,
+        })
+    }
+
+    pub fn repo_from(&self, m: repo::Model) -> Result<Repo, StoreError> {
+        Ok(Repo {
+            name: name("repo", &m.name)?,
+            description: m.description,
+            tags: decode("repo", &m.name, &m.tags)?,
+            config: decode(
+                "repo",
+                &m.name,
+                &self.open_text("repo", &m.name, &m.config)?,
+            )?,
+        })
+    }
+
+    pub fn variable_from(&self, m: variable::Model) -> Result<Variable, StoreError> {
+        Ok(Variable {
+            name: name("variable", &m.name)?,
+            value: self.open("variable", &m.name, &m.value)?,
+            description: m.description,
+            is_secret: m.is_secret,
+        })
+    }
+
+    pub fn git_account_from(&self, m: git_account::Model) -> Result<GitAccount, StoreError> {
+        let token = self.open("git_account", &m.username, &m.token)?;
+        Ok(GitAccount {
+            domain: m.domain,
+            username: m.username,
+            token,
+        })
+    }
+
+    pub fn registry_account_from(
+        &self,
+        m: registry_account::Model,
+    ) -> Result<RegistryAccount, StoreError> {
+        let token = self.open("registry_account", &m.username, &m.token)?;
+        Ok(RegistryAccount {
+            domain: m.domain,
+            username: m.username,
+            token,
+        })
+    }
+
+    pub fn build_row(&self, b: &Build) -> Result<ConfiguredRow, StoreError> {
+        self.configured_row("build", b.name.as_str(), &b.description, &b.tags, &b.config)
+    }
+
+    pub fn builder_row(&self, b: &Builder) -> Result<ConfiguredRow, StoreError> {
+        self.configured_row(
+            "builder",
+            b.name.as_str(),
+            &b.description,
+            &b.tags,
+            &b.config,
+        )
+    }
+
+    pub fn repo_row(&self, r: &Repo) -> Result<ConfiguredRow, StoreError> {
+        self.configured_row("repo", r.name.as_str(), &r.description, &r.tags, &r.config)
+    }
+
+    fn configured_row<C: serde::Serialize>(
+        &self,
+        kind: &'static str,
+        name: &str,
+        description: &str,
+        tags: &[String],
+        config: &C,
+    ) -> Result<ConfiguredRow, StoreError> {
+        Ok(ConfiguredRow {
+            name: name.to_string(),
+            description: description.to_string(),
+            tags: encode(kind, name, &tags)?,
+            config: self.cipher.seal(&encode(kind, name, config)?),
+        })
+    }
 }

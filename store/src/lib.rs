@@ -4,6 +4,7 @@
 //! Architecture invariant: every write that changes which resources exist goes
 //! through [`Store`] methods that validate the whole resulting catalog first.
 
+mod cipher;
 mod connect;
 mod convert;
 mod entity;
@@ -13,6 +14,7 @@ mod runs;
 mod sync;
 mod write;
 
+pub use cipher::{CipherError, SecretCipher};
 pub use connect::sqlite_url_in;
 pub use error::StoreError;
 pub use runs::{NewRun, RunEnd, INTERRUPTED};
@@ -29,6 +31,7 @@ pub struct Store {
     /// Serialises catalog writes: each one reads, validates and writes the
     /// whole catalog, so two must not interleave.
     write_lock: Arc<Mutex<()>>,
+    codec: convert::Codec,
 }
 
 impl std::fmt::Debug for Store {

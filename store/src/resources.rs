@@ -1,9 +1,6 @@
 //! Reading resources, and single-resource writes validated against the catalog.
 
-use crate::convert::{
-    build_from, build_row, builder_from, git_account_from, registry_account_from, repo_from,
-    variable_from,
-};
+use crate::convert::Codec;
 use crate::entity::{build, builder, git_account, registry_account, repo, variable};
 use crate::write::{delete, write_configured};
 use crate::{now_millis, Store, StoreError};
@@ -15,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 impl Store {
     /// Every resource, each kind ordered by name.
     pub async fn catalog(&self) -> Result<Catalog, StoreError> {
-        load_catalog(&self.db).await
+        load_catalog(&self.db, &self.codec).await
     }
 
     /// All builds ordered by name.
@@ -25,7 +22,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(build_from)
+            .map(|m| self.codec.build_from(m))
             .collect()
     }
 
@@ -35,7 +32,7 @@ impl Store {
             .filter(build::Column::Name.eq(name))
             .one(&self.db)
             .await?
-            .map(build_from)
+            .map(|m| self.codec.build_from(m))
             .transpose()?
             .ok_or_else(|| StoreError::NotFound {
                 kind: "build",
@@ -50,7 +47,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(builder_from)
+            .map(|m| self.codec.builder_from(m))
             .collect()
     }
 
@@ -66,7 +63,14 @@ impl Store {
         }
         catalog.builds.push(new.clone());
         validate_catalog(&catalog)?;
-        write_configured(&self.db, "build", build_row(&new)?, true, now_millis()).await?;
+        write_configured(
+            &self.db,
+            "build",
+            self.codec.build_row(&new)?,
+            true,
+            now_millis(),
+        )
+        .await?;
         Ok(new)
     }
 
@@ -84,7 +88,14 @@ impl Store {
             })?;
         *slot = updated.clone();
         validate_catalog(&catalog)?;
-        write_configured(&self.db, "build", build_row(&updated)?, false, now_millis()).await?;
+        write_configured(
+            &self.db,
+            "build",
+            self.codec.build_row(&updated)?,
+            false,
+            now_millis(),
+        )
+        .await?;
         Ok(updated)
     }
 
@@ -93,7 +104,14 @@ impl Store {
         let _guard = self.write_lock.lock().await;
         let mut build = self.build(name).await?;
         build.config.version = version;
-        write_configured(&self.db, "build", build_row(&build)?, false, now_millis()).await
+        write_configured(
+            &self.db,
+            "build",
+            self.codec.build_row(&build)?,
+            false,
+            now_millis(),
+        )
+        .await
     }
 
     /// Deletes a build by name.
@@ -103,7 +121,10 @@ impl Store {
     }
 }
 
-pub(crate) async fn load_catalog(conn: &impl ConnectionTrait) -> Result<Catalog, StoreError> {
+pub(crate) async fn load_catalog(
+    conn: &impl ConnectionTrait,
+    codec: &Codec,
+) -> Result<Catalog, StoreError> {
     let builds = build::Entity::find()
         .order_by_asc(build::Column::Name)
         .all(conn)
@@ -133,21 +154,27 @@ pub(crate) async fn load_catalog(conn: &impl ConnectionTrait) -> Result<Catalog,
     Ok(Catalog {
         builds: builds
             .into_iter()
-            .map(build_from)
+            .map(|m| codec.build_from(m))
             .collect::<Result<_, _>>()?,
         builders: builders
             .into_iter()
-            .map(builder_from)
+            .map(|m| codec.builder_from(m))
             .collect::<Result<_, _>>()?,
-        repos: repos.into_iter().map(repo_from).collect::<Result<_, _>>()?,
+        repos: repos
+            .into_iter()
+            .map(|m| codec.repo_from(m))
+            .collect::<Result<_, _>>()?,
         variables: variables
             .into_iter()
-            .map(variable_from)
+            .map(|m| codec.variable_from(m))
             .collect::<Result<_, _>>()?,
-        git_accounts: git_accounts.into_iter().map(git_account_from).collect(),
+        git_accounts: git_accounts
+            .into_iter()
+            .map(|m| codec.git_account_from(m))
+            .collect::<Result<_, _>>()?,
         registry_accounts: registry_accounts
             .into_iter()
-            .map(registry_account_from)
-            .collect(),
+            .map(|m| codec.registry_account_from(m))
+            .collect::<Result<_, _>>()?,
     })
 }

@@ -23,7 +23,7 @@ impl Store {
         delete: bool,
     ) -> Result<SyncOutcome, StoreError> {
         let _guard = self.write_lock.lock().await;
-        let current = load_catalog(&self.db).await?;
+        let current = load_catalog(&self.db, &self.codec).await?;
         let plan = plan(&current, file, delete)?;
         if dry_run || plan.changes.is_empty() {
             return Ok(SyncOutcome {
@@ -32,7 +32,7 @@ impl Store {
             });
         }
         let txn = self.db.begin().await?;
-        apply_changes(&txn, &plan.target, &plan.changes, now_millis()).await?;
+        apply_changes(&txn, &self.codec, &plan.target, &plan.changes, now_millis()).await?;
         txn.commit().await?;
         Ok(SyncOutcome {
             plan,

@@ -1,27 +1,29 @@
 //! Writes of whole resources inside one connection or transaction.
 
-use crate::convert::{build_row, builder_row, repo_row, ConfiguredRow};
+use crate::convert::{Codec, ConfiguredRow};
 use crate::StoreError;
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
-use kiln_domain::{Catalog, Secret, Variable};
+use kiln_domain::{Catalog, Variable};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
 /// Applies `changes`, taking each created or updated resource from `target`.
 pub async fn apply_changes(
     conn: &impl ConnectionTrait,
+    codec: &Codec,
     target: &Catalog,
     changes: &[Change],
     now: i64,
 ) -> Result<(), StoreError> {
     for change in changes {
-        apply_change(conn, target, change, now).await?;
+        apply_change(conn, codec, target, change, now).await?;
     }
     Ok(())
 }
 
 async fn apply_change(
     conn: &impl ConnectionTrait,
+    codec: &Codec,
     target: &Catalog,
     change: &Change,
     now: i64,
@@ -42,7 +44,7 @@ async fn apply_change(
                 .iter()
                 .find(|b| b.name.as_str() == name)
                 .ok_or_else(missing)?;
-            write_configured(conn, "build", build_row(b)?, create, now).await
+            write_configured(conn, "build", codec.build_row(b)?, create, now).await
         }
         ResourceKind::Builder => {
             let b = target
@@ -50,7 +52,7 @@ async fn apply_change(
                 .iter()
                 .find(|b| b.name.as_str() == name)
                 .ok_or_else(missing)?;
-            write_configured(conn, "builder", builder_row(b)?, create, now).await
+            write_configured(conn, "builder", codec.builder_row(b)?, create, now).await
         }
         ResourceKind::Repo => {
             let r = target
@@ -58,7 +60,7 @@ async fn apply_change(
                 .iter()
                 .find(|r| r.name.as_str() == name)
                 .ok_or_else(missing)?;
-            write_configured(conn, "repo", repo_row(r)?, create, now).await
+            write_configured(conn, "repo", codec.repo_row(r)?, create, now).await
         }
         ResourceKind::Variable => {
             let v = target
@@ -66,7 +68,7 @@ async fn apply_change(
                 .iter()
                 .find(|v| v.name.as_str() == name)
                 .ok_or_else(missing)?;
-            write_variable(conn, v, create, now).await
+            write_variable(conn, v, codec.seal(v.value.expose()), create, now).await
         }
         ResourceKind::GitAccount => {
             let a = target
@@ -79,7 +81,7 @@ async fn apply_change(
                 "git_account",
                 &a.domain,
                 &a.username,
-                &a.token,
+                codec.seal(a.token.expose()),
                 create,
                 now,
             )
@@ -96,7 +98,7 @@ async fn apply_change(
                 "registry_account",
                 &a.domain,
                 &a.username,
-                &a.token,
+                codec.seal(a.token.expose()),
                 create,
                 now,
             )
@@ -176,11 +178,12 @@ pub async fn write_configured(
 async fn write_variable(
     conn: &impl ConnectionTrait,
     v: &Variable,
+    sealed_value: String,
     create: bool,
     now: i64,
 ) -> Result<(), StoreError> {
     let values = [
-        ("value", v.value.expose().into()),
+        ("value", sealed_value.into()),
         ("description", v.description.as_str().into()),
         ("is_secret", v.is_secret.into()),
     ];
@@ -193,7 +196,7 @@ async fn write_account(
     table: &'static str,
     domain: &str,
     username: &str,
-    token: &Secret,
+    sealed_token: String,
     create: bool,
     now: i64,
 ) -> Result<(), StoreError> {
@@ -202,7 +205,7 @@ async fn write_account(
         conn,
         table,
         &key,
-        [("token", token.expose().into())],
+        [("token", sealed_token.into())],
         create,
         now,
     )

@@ -2,7 +2,11 @@
 
 use kiln_domain::sync::{parse, ChangeAction};
 use kiln_domain::{Build, BuildConfig, ResourceName};
-use kiln_store::{sqlite_url_in, Store, StoreError};
+use kiln_store::{sqlite_url_in, SecretCipher, Store, StoreError};
+
+fn cipher() -> SecretCipher {
+    SecretCipher::from_key(&[42; 32])
+}
 
 fn build(name: &str) -> Build {
     Build {
@@ -17,7 +21,7 @@ fn build(name: &str) -> Build {
 async fn migrations_run_on_an_empty_database_and_again_on_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url_in(dir.path());
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(&url, cipher()).await.unwrap();
     assert_eq!(store.backend_name(), "sqlite");
     assert!(store.list_builds().await.unwrap().is_empty());
     store.create_build(build("kept")).await.unwrap();
@@ -27,7 +31,7 @@ async fn migrations_run_on_an_empty_database_and_again_on_reopen() {
     );
     drop(store);
 
-    let reopened = Store::connect(&url).await.unwrap();
+    let reopened = Store::connect(&url, cipher()).await.unwrap();
     let names: Vec<String> = reopened
         .list_builds()
         .await
@@ -41,7 +45,9 @@ async fn migrations_run_on_an_empty_database_and_again_on_reopen() {
 #[tokio::test]
 async fn create_validates_and_refuses_duplicates() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&sqlite_url_in(dir.path())).await.unwrap();
+    let store = Store::connect(&sqlite_url_in(dir.path()), cipher())
+        .await
+        .unwrap();
     store.create_build(build("api")).await.unwrap();
     let dup = store.create_build(build("api")).await.unwrap_err();
     assert!(matches!(dup, StoreError::AlreadyExists { .. }), "{dup}");
@@ -63,7 +69,9 @@ async fn create_validates_and_refuses_duplicates() {
 #[tokio::test]
 async fn sync_is_atomic_and_idempotent() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&sqlite_url_in(dir.path())).await.unwrap();
+    let store = Store::connect(&sqlite_url_in(dir.path()), cipher())
+        .await
+        .unwrap();
     let file = parse(
         r#"
 [[variable]]
@@ -129,4 +137,79 @@ version = "2.1"
         "deleting a builder still in use is refused: {err}"
     );
     assert_eq!(store.catalog().await.unwrap().builders.len(), 1);
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_database_file_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&sqlite_url_in(dir.path()), cipher())
+        .await
+        .unwrap();
+    let file = parse(
+        r#"
+[[variable]]
+name = "API_TOKEN"
+value = "var-secret-0451"
+is_secret = true
+
+[[git_account]]
+domain = "git.example"
+username = "ci"
+token = "git-secret-0451"
+
+[[registry_account]]
+domain = "registry.example"
+username = "ci"
+token = "registry-secret-0451"
+
+[[builder]]
+name = "agent"
+[builder.config]
+type = "Server"
+params.address = "https://agent.example:8120"
+params.passkey = "passkey-secret-0451"
+
+[[build]]
+name = "app"
+[build.config]
+secret_args = "NPM_TOKEN=npm-secret-0451"
+webhook_secret = "hook-secret-0451"
+"#,
+    )
+    .unwrap();
+    store.sync(&file, false, false).await.unwrap();
+    let catalog = store.catalog().await.unwrap();
+    assert_eq!(catalog.variables[0].value.expose(), "var-secret-0451");
+    assert_eq!(catalog.git_accounts[0].token.expose(), "git-secret-0451");
+    assert_eq!(
+        catalog.builds[0].config.secret_args,
+        "NPM_TOKEN=npm-secret-0451"
+    );
+    drop(store);
+
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("app"), "the scan reads the database");
+    for secret in [
+        "var-secret",
+        "git-secret",
+        "registry-secret",
+        "passkey-secret",
+        "npm-secret",
+        "hook-secret",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret} found in the database files"
+        );
+    }
+
+    let wrong_key = Store::connect(&sqlite_url_in(dir.path()), SecretCipher::from_key(&[1; 32]))
+        .await
+        .unwrap();
+    let err = wrong_key.catalog().await.unwrap_err().to_string();
+    assert!(err.contains("wrong secret.key"), "{err}");
 }

@@ -21,43 +21,24 @@ impl KilnServer {
     /// and the extra environment `env`, and waits for its "listening" line.
     pub fn start(bin: &Path, env: &[(&str, &str)]) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir().context("creating a data dir")?;
-        let mut cmd = Command::new(bin);
-        cmd.arg("serve")
-            .env("KILN_BIND", "127.0.0.1:0")
-            .env("KILN_DATA_DIR", data_dir.path())
-            .env_remove("KILN_DATABASE_URL")
-            .env_remove("KILN_CONFIG")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("kiln listening on ") {
-                    let _ = tx.send(url.trim().to_string());
-                }
-            }
-        });
-        let url = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(url) => url,
-            Err(_) => {
-                let _ = child.kill();
-                let status = child.wait().ok();
-                bail!("kiln serve did not report its address within 60s (exit: {status:?})");
-            }
-        };
+        let (child, url) = spawn(bin, data_dir.path(), env)?;
         Ok(Self {
             child,
             url,
             bin: bin.to_path_buf(),
             data_dir,
         })
+    }
+
+    /// Kills the server abruptly (SIGKILL, as a crash would) and starts it
+    /// again on the same data dir; the new address replaces the old.
+    pub fn crash_and_restart(&mut self, env: &[(&str, &str)]) -> anyhow::Result<()> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, url) = spawn(&self.bin, self.data_dir.path(), env)?;
+        self.child = child;
+        self.url = url;
+        Ok(())
     }
 
     /// `http://127.0.0.1:PORT`
@@ -91,6 +72,40 @@ impl Drop for KilnServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+fn spawn(bin: &Path, data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<(Child, String)> {
+    let mut cmd = Command::new(bin);
+    cmd.arg("serve")
+        .env("KILN_BIND", "127.0.0.1:0")
+        .env("KILN_DATA_DIR", data_dir)
+        .env_remove("KILN_DATABASE_URL")
+        .env_remove("KILN_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("kiln listening on ") {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(url) => Ok((child, url)),
+        Err(_) => {
+            let _ = child.kill();
+            let status = child.wait().ok();
+            bail!("kiln serve did not report its address within 60s (exit: {status:?})");
+        }
     }
 }
 

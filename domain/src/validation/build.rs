@@ -15,6 +15,9 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
     let config = &build.config;
     check_image_name(build, &mut report);
     check_image_tag(&config.image_tag, &mut report);
+    if config.timeout_seconds == 0 {
+        report.push("config.timeout_seconds", "must be at least 1 second");
+    }
     if !config.builder.is_empty()
         && config.builder != LOCAL_BUILDER_NAME
         && !catalog

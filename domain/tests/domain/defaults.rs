@@ -54,6 +54,7 @@ default_is! {
     webhook_enabled_is_on: webhook_enabled == true;
     webhook_secret_is_empty: webhook_secret == "";
     links_is_empty: links == Vec::<String>::new();
+    timeout_is_one_hour: timeout_seconds == 3600;
 }
 
 #[test]

@@ -174,6 +174,7 @@ pub fn full_catalog() -> Catalog {
         webhook_enabled: false,
         webhook_secret: "whsec-secret".to_string(),
         links: vec!["https://example.com/api".to_string()],
+        timeout_seconds: 600,
     };
     Catalog {
         builds: vec![Build {

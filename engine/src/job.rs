@@ -1,0 +1,59 @@
+//! What the caller hands the engine: one build to run and where to run it.
+
+use std::path::PathBuf;
+
+use kiln_domain::{BuildConfig, GitAccount, RegistryAccount, RepoConfig, Variable, Version};
+use serde::{Deserialize, Serialize};
+
+/// One build to run on this machine. The caller (server or agent) resolves
+/// everything that lives in its database: the version to build, the linked
+/// repo, the variables and the accounts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BuildJob {
+    /// The Build's name: the image name when `config.image_name` is empty.
+    pub build_name: String,
+    pub config: BuildConfig,
+    /// The version being built (already bumped by the caller when
+    /// `auto_increment_version` is on). `[[VERSION]]` and the `VERSION`
+    /// build arg take this value.
+    pub version: Version,
+    /// The Repo named by `config.linked_repo`, resolved by the caller. Its
+    /// provider, https flag, repo, branch and account replace the build's own.
+    pub source_repo: Option<RepoConfig>,
+    /// Every variable `[[NAME]]` may refer to (secret ones are redacted).
+    pub variables: Vec<Variable>,
+    /// The account named by the git settings, if any. Its token is sent
+    /// through git's credential callback, never in a URL.
+    pub git_account: Option<GitAccount>,
+    /// Accounts for the build's registries, matched by (domain, username).
+    pub registry_accounts: Vec<RegistryAccount>,
+    pub dirs: JobDirs,
+    pub docker: DockerSettings,
+}
+
+/// Directories the engine may use.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct JobDirs {
+    /// Each run gets a fresh directory under it (build directory, per-run
+    /// docker config), removed when the run ends, whatever the outcome.
+    pub work_root: PathBuf,
+    /// This Build's clone cache: kept between runs and fetched
+    /// incrementally. One run per Build at a time (the caller's lock).
+    pub clone_cache: PathBuf,
+    /// Root for relative `build_path`s of `files_on_host` builds.
+    pub host_builds_root: PathBuf,
+}
+
+/// How to reach Docker on this machine.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DockerSettings {
+    /// `DOCKER_HOST` for bollard and the CLI (`unix:///…` or `tcp://…`);
+    /// `None` uses the process's `DOCKER_HOST`, else the default socket.
+    pub host: Option<String>,
+    /// A docker CLI that can build with BuildKit; `None` finds one
+    /// (`/usr/bin/docker` first, then `PATH`).
+    pub cli: Option<PathBuf>,
+    /// Arguments added to every `docker build` (the builder's
+    /// `extra_args`, e.g. `--network none`), before the build's own.
+    pub extra_args: Vec<String>,
+}

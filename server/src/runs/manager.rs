@@ -1,0 +1,409 @@
+use super::job::{job_for, ResolvedBuilder};
+use super::log::{Follow, RunLog};
+use kiln_domain::{Run, RunStatus, StageRecord, Stream, Version};
+use kiln_engine::{LogSink, RunResult};
+use kiln_store::{NewRun, RunEnd, Store, StoreError};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+/// Where runs keep their files, and how they reach Docker.
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    /// `runs/<id>.log` files.
+    pub log_dir: PathBuf,
+    /// Fresh build directories (removed after each run).
+    pub work_dir: PathBuf,
+    /// One clone cache per build.
+    pub cache_dir: PathBuf,
+    /// Root for relative `build_path`s of files-on-host builds.
+    pub host_builds_dir: PathBuf,
+    /// DOCKER_HOST for the Local builder (None: the default socket).
+    pub docker_host: Option<String>,
+}
+
+/// Why a run could not be started, found or cancelled.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("build '{build}' is already running (run {run_id})")]
+    AlreadyRunning { build: String, run_id: i64 },
+    #[error("run {0} is not running")]
+    NotLive(i64),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Starts, tracks and cancels runs. Cheap to clone.
+#[derive(Clone)]
+pub struct RunManager {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: RunSettings,
+    /// The build lock: build name → its live run.
+    live: Mutex<HashMap<String, LiveRun>>,
+    logs: Mutex<HashMap<i64, Arc<RunLog>>>,
+    /// Per builder: how many runs may go at once, and who waits (run ids in order).
+    queues: Mutex<HashMap<String, BuilderQueue>>,
+}
+
+struct LiveRun {
+    run_id: i64,
+    cancel: CancellationToken,
+}
+
+#[derive(Clone)]
+struct BuilderQueue {
+    slots: Arc<Semaphore>,
+    waiting: Arc<Mutex<Vec<i64>>>,
+}
+
+impl std::fmt::Debug for RunManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunManager").finish_non_exhaustive()
+    }
+}
+
+impl RunManager {
+    pub fn new(store: Store, settings: RunSettings) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                settings,
+                live: Mutex::new(HashMap::new()),
+                logs: Mutex::new(HashMap::new()),
+                queues: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Starts a run of `build_name` in the background and returns its record
+    /// (queued). Refused while the build has a live run.
+    pub async fn start(&self, build_name: &str, trigger: &str) -> Result<Run, RunError> {
+        let store = &self.inner.store;
+        let build = store.build(build_name).await?;
+        let catalog = store.catalog().await?;
+        let builder =
+            ResolvedBuilder::for_build(&build, &catalog).map_err(RunError::Unsupported)?;
+        let version = if build.config.auto_increment_version {
+            build.config.version.bump_patch()
+        } else {
+            build.config.version
+        };
+
+        if let Some(run_id) = self.live_run_of(build_name) {
+            return Err(RunError::AlreadyRunning {
+                build: build_name.to_string(),
+                run_id,
+            });
+        }
+        let run = store
+            .create_run(NewRun {
+                build_name: build_name.to_string(),
+                builder: builder.name.clone(),
+                trigger: trigger.to_string(),
+                version,
+            })
+            .await?;
+        let cancel = CancellationToken::new();
+        if let Err(run_id) = self.claim(build_name, run.id, &cancel) {
+            let end = ended(
+                RunStatus::Failed,
+                format!("build was already running (run {run_id})"),
+                Vec::new(),
+            );
+            store.finish_run(run.id, end).await?;
+            return Err(RunError::AlreadyRunning {
+                build: build_name.to_string(),
+                run_id,
+            });
+        }
+
+        let log = match RunLog::create(&self.inner.settings.log_dir, run.id) {
+            Ok(log) => Arc::new(log),
+            Err(e) => {
+                self.release(build_name);
+                let end = ended(
+                    RunStatus::Failed,
+                    format!("cannot create the run log: {e}"),
+                    Vec::new(),
+                );
+                store.finish_run(run.id, end).await?;
+                return Ok(store.run(run.id).await?);
+            }
+        };
+        if let Ok(mut logs) = self.inner.logs.lock() {
+            logs.insert(run.id, log.clone());
+        }
+        let queue = self.queue_for(&builder);
+        if let Ok(mut waiting) = queue.waiting.lock() {
+            waiting.push(run.id);
+        }
+        let manager = self.clone();
+        let run_id = run.id;
+        tokio::spawn(async move {
+            manager
+                .execute(run_id, build, builder, version, queue, log, cancel)
+                .await;
+        });
+        Ok(run)
+    }
+
+    /// Asks a live run to stop; it ends as cancelled.
+    pub async fn cancel(&self, run_id: i64) -> Result<(), RunError> {
+        let token = self.token_of(run_id);
+        match token {
+            Some(token) => {
+                token.cancel();
+                Ok(())
+            }
+            None => {
+                self.inner.store.run(run_id).await?;
+                Err(RunError::NotLive(run_id))
+            }
+        }
+    }
+
+    /// 1-based place in its builder's queue, for a queued run.
+    pub fn queue_position(&self, run: &Run) -> Option<usize> {
+        if run.status != RunStatus::Queued {
+            return None;
+        }
+        let queues = self.inner.queues.lock().ok()?;
+        let queue = queues.get(&run.builder)?;
+        let waiting = queue.waiting.lock().ok()?;
+        waiting.iter().position(|id| *id == run.id).map(|p| p + 1)
+    }
+
+    /// The live log of a run still in memory (None once it has ended).
+    pub fn follow(&self, run_id: i64) -> Option<Follow> {
+        let logs = self.inner.logs.lock().ok()?;
+        logs.get(&run_id).map(|log| log.follow())
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn log_dir(&self) -> &std::path::Path {
+        &self.inner.settings.log_dir
+    }
+
+    fn queue_for(&self, builder: &ResolvedBuilder) -> BuilderQueue {
+        let mut queues = match self.inner.queues.lock() {
+            Ok(q) => q,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        queues
+            .entry(builder.name.clone())
+            .or_insert_with(|| BuilderQueue {
+                slots: Arc::new(Semaphore::new(builder.max_parallel.max(1))),
+                waiting: Arc::new(Mutex::new(Vec::new())),
+            })
+            .clone()
+    }
+
+    fn token_of(&self, run_id: i64) -> Option<CancellationToken> {
+        let live = self.inner.live.lock().ok()?;
+        live.values()
+            .find(|l| l.run_id == run_id)
+            .map(|l| l.cancel.clone())
+    }
+
+    fn live_run_of(&self, build_name: &str) -> Option<i64> {
+        let live = self.inner.live.lock().ok()?;
+        live.get(build_name).map(|l| l.run_id)
+    }
+
+    /// Takes the build's lock for `run_id`; `Err` names the run holding it.
+    fn claim(&self, build_name: &str, run_id: i64, cancel: &CancellationToken) -> Result<(), i64> {
+        let mut live = match self.inner.live.lock() {
+            Ok(live) => live,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(existing) = live.get(build_name) {
+            return Err(existing.run_id);
+        }
+        live.insert(
+            build_name.to_string(),
+            LiveRun {
+                run_id,
+                cancel: cancel.clone(),
+            },
+        );
+        Ok(())
+    }
+
+    fn release(&self, build_name: &str) {
+        if let Ok(mut live) = self.inner.live.lock() {
+            live.remove(build_name);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn execute(
+        &self,
+        run_id: i64,
+        build: kiln_domain::Build,
+        builder: ResolvedBuilder,
+        version: Version,
+        queue: BuilderQueue,
+        log: Arc<RunLog>,
+        cancel: CancellationToken,
+    ) {
+        let store = self.inner.store.clone();
+        let build_name = build.name.to_string();
+        let permit = tokio::select! {
+            permit = queue.slots.clone().acquire_owned() => permit.ok(),
+            _ = cancel.cancelled() => None,
+        };
+        if let Ok(mut waiting) = queue.waiting.lock() {
+            waiting.retain(|id| *id != run_id);
+        }
+        let end = match permit {
+            None => ended(
+                RunStatus::Cancelled,
+                "cancelled while queued".to_string(),
+                Vec::new(),
+            ),
+            Some(_permit) => {
+                self.run_now(run_id, &build, &builder, version, &log, &cancel)
+                    .await
+            }
+        };
+        let succeeded = end.status == RunStatus::Success;
+        if let Err(e) = store.finish_run(run_id, end).await {
+            tracing::error!(run_id, error = %e, "cannot record the end of a run");
+        }
+        if succeeded && build.config.auto_increment_version {
+            if let Err(e) = store.set_build_version(&build_name, version).await {
+                tracing::error!(build = %build_name, error = %e, "cannot save the new version");
+            }
+        }
+        log.end();
+        if let Ok(mut logs) = self.inner.logs.lock() {
+            logs.remove(&run_id);
+        }
+        self.release(&build_name);
+    }
+
+    async fn run_now(
+        &self,
+        run_id: i64,
+        build: &kiln_domain::Build,
+        builder: &ResolvedBuilder,
+        version: Version,
+        log: &Arc<RunLog>,
+        cancel: &CancellationToken,
+    ) -> RunEnd {
+        let store = &self.inner.store;
+        if let Err(e) = store.start_run(run_id, &version).await {
+            return ended(RunStatus::Failed, format!("cannot start: {e}"), Vec::new());
+        }
+        let catalog = match store.catalog().await {
+            Ok(c) => c,
+            Err(e) => {
+                return ended(
+                    RunStatus::Failed,
+                    format!("cannot read resources: {e}"),
+                    Vec::new(),
+                )
+            }
+        };
+        let job = job_for(build, builder, version, &catalog, &self.inner.settings);
+        let (stage_tx, stage_rx) = mpsc::unbounded_channel();
+        let saver = tokio::spawn(save_stages(store.clone(), run_id, stage_rx));
+        let sink = Arc::new(RunSink {
+            log: log.clone(),
+            stages: stage_tx,
+        });
+
+        let timeout = Duration::from_secs(build.config.timeout_seconds);
+        let timed_out = CancellationToken::new();
+        let timer = {
+            let cancel = cancel.clone();
+            let timed_out = timed_out.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(timeout).await;
+                timed_out.cancel();
+                cancel.cancel();
+            })
+        };
+        let result = kiln_engine::run_build(job, sink, cancel.clone()).await;
+        timer.abort();
+        let _ = saver.await;
+        match result {
+            RunResult::Success(out) => RunEnd {
+                status: RunStatus::Success,
+                error: String::new(),
+                commit: out.commit.unwrap_or_default(),
+                short_commit: out.short_commit.unwrap_or_default(),
+                image_id: out.image_id,
+                image_size: out.size,
+                pushed: out.pushed,
+                stages: out.stages,
+            },
+            RunResult::Cancelled { stages } if timed_out.is_cancelled() => ended(
+                RunStatus::Failed,
+                format!("timed out after {} s (timeout_seconds)", timeout.as_secs()),
+                stages,
+            ),
+            RunResult::Cancelled { stages } => {
+                ended(RunStatus::Cancelled, "cancelled".to_string(), stages)
+            }
+            RunResult::Failed { error, stages } => ended(RunStatus::Failed, error, stages),
+        }
+    }
+}
+
+fn ended(status: RunStatus, error: String, stages: Vec<StageRecord>) -> RunEnd {
+    RunEnd {
+        status,
+        error,
+        commit: String::new(),
+        short_commit: String::new(),
+        image_id: String::new(),
+        image_size: 0,
+        pushed: Vec::new(),
+        stages,
+    }
+}
+
+/// Feeds engine output into the run's log and stage records.
+struct RunSink {
+    log: Arc<RunLog>,
+    stages: mpsc::UnboundedSender<StageRecord>,
+}
+
+impl LogSink for RunSink {
+    fn stage_started(&self, stage: &str, command: &str) {
+        self.log
+            .push(stage, Stream::Stdout, &format!("$ {command}"));
+    }
+
+    fn line(&self, stage: &str, stream: Stream, line: &str) {
+        self.log.push(stage, stream, line);
+    }
+
+    fn stage_finished(&self, record: &StageRecord) {
+        let _ = self.stages.send(record.clone());
+    }
+}
+
+/// Persists stage records as each stage ends.
+async fn save_stages(store: Store, run_id: i64, mut rx: mpsc::UnboundedReceiver<StageRecord>) {
+    let mut stages = Vec::new();
+    while let Some(stage) = rx.recv().await {
+        stages.push(stage);
+        if let Err(e) = store.save_stages(run_id, &stages).await {
+            tracing::warn!(run_id, error = %e, "cannot save stage records");
+        }
+    }
+}
