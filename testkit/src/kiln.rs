@@ -14,6 +14,8 @@ pub struct KilnServer {
     url: String,
     bin: PathBuf,
     data_dir: tempfile::TempDir,
+    /// Holds `server.log`: the server's stderr, appended across restarts.
+    log_dir: tempfile::TempDir,
 }
 
 impl KilnServer {
@@ -21,12 +23,14 @@ impl KilnServer {
     /// and the extra environment `env`, and waits for its "listening" line.
     pub fn start(bin: &Path, env: &[(&str, &str)]) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir().context("creating a data dir")?;
-        let (child, url) = spawn(bin, data_dir.path(), env)?;
+        let log_dir = tempfile::tempdir().context("creating a log dir")?;
+        let (child, url) = spawn(bin, data_dir.path(), &log_dir.path().join(LOG), env)?;
         Ok(Self {
             child,
             url,
             bin: bin.to_path_buf(),
             data_dir,
+            log_dir,
         })
     }
 
@@ -35,7 +39,8 @@ impl KilnServer {
     pub fn crash_and_restart(&mut self, env: &[(&str, &str)]) -> anyhow::Result<()> {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, url) = spawn(&self.bin, self.data_dir.path(), env)?;
+        let log = self.log_dir.path().join(LOG);
+        let (child, url) = spawn(&self.bin, self.data_dir.path(), &log, env)?;
         self.child = child;
         self.url = url;
         Ok(())
@@ -48,6 +53,11 @@ impl KilnServer {
 
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
+    }
+
+    /// Everything the server wrote to stderr (its log) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_dir.path().join(LOG)).unwrap_or_default()
     }
 
     /// Runs `kiln ARGS...` with `KILN_URL` pointing at this server.
@@ -69,13 +79,29 @@ impl KilnServer {
 }
 
 impl Drop for KilnServer {
+    /// Kills the server; when a test is failing, prints the server's log.
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- kiln server log ---\n{}", self.log());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn spawn(bin: &Path, data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<(Child, String)> {
+const LOG: &str = "server.log";
+
+fn spawn(
+    bin: &Path,
+    data_dir: &Path,
+    log: &Path,
+    env: &[(&str, &str)],
+) -> anyhow::Result<(Child, String)> {
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .with_context(|| format!("opening {}", log.display()))?;
     let mut cmd = Command::new(bin);
     cmd.arg("serve")
         .env("KILN_BIND", "127.0.0.1:0")
@@ -83,7 +109,7 @@ fn spawn(bin: &Path, data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<(C
         .env_remove("KILN_DATABASE_URL")
         .env_remove("KILN_CONFIG")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::from(stderr));
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -110,23 +136,20 @@ fn spawn(bin: &Path, data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<(C
 }
 
 /// The `kiln` binary: `KILN_BIN`, else `kiln` in the profile dir of the
-/// running test executable (`target/debug/deps/x` → `target/debug/kiln`).
+/// running executable's dir or its parent (`target/debug/deps/x` or
+/// `target/debug/x` → `target/debug/kiln`).
 pub fn kiln_bin() -> anyhow::Result<PathBuf> {
     if let Some(bin) = std::env::var_os("KILN_BIN") {
         return Ok(PathBuf::from(bin));
     }
     let exe = std::env::current_exe().context("locating the test executable")?;
-    let candidate = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|profile| profile.join("kiln"))
-        .context("test executable has no profile dir")?;
-    if candidate.is_file() {
-        Ok(candidate)
-    } else {
-        bail!(
-            "no kiln binary at {} (build it first, or set KILN_BIN)",
-            candidate.display()
-        )
-    }
+    let dirs = exe.ancestors().skip(1).take(2);
+    let candidates: Vec<PathBuf> = dirs.map(|dir| dir.join("kiln")).collect();
+    candidates
+        .iter()
+        .find(|c| c.is_file())
+        .cloned()
+        .with_context(|| {
+            format!("no kiln binary at {candidates:?} (build it first, or set KILN_BIN)")
+        })
 }
