@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/install-deps.sh
 scripts/ensure-docker.sh
+scripts/monaco.sh
 cargo leptos build --release
 exec "$CARGO_TARGET_DIR/release/kiln" serve

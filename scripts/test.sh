@@ -9,6 +9,8 @@ scripts/install-deps.sh --test
 
 cargo fmt --all --check
 cargo clippy --workspace --exclude kiln-frontend --all-targets -- -D warnings
+cargo clippy -p kiln-frontend --target wasm32-unknown-unknown -- -D warnings
+scripts/monaco.sh
 cargo leptos build
 trap 'testkit/scripts/stop-services.sh >/dev/null 2>&1 || true' EXIT
 cargo nextest run --workspace --exclude kiln-frontend --no-fail-fast

@@ -5,7 +5,11 @@
 //! Architecture invariant: components never touch the database or Docker;
 //! `kiln-store` is a dependency only under `ssr`.
 
+#![recursion_limit = "256"]
+
 pub mod api;
+mod browser;
+mod components;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -13,9 +17,12 @@ pub mod wire;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
-use pages::{BuildPage, BuildersPage, BuildsPage};
+use pages::{
+    AccountsPage, BuildPage, BuildersPage, BuildsPage, ConfigTab, DockerfileTab, RunPage, RunsTab,
+    SyncPage, VariablesPage,
+};
 
 /// The HTML document around [`App`], rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,23 +50,38 @@ pub fn App() -> impl IntoView {
     // Effects run only in the browser: the marker flips once hydration is done,
     // which browser tests (and curious users) can see.
     let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    Effect::new(move |_| {
+        set_hydrated.set(true);
+        browser::mark_hydrated();
+    });
     view! {
         <Stylesheet id="kiln" href="/pkg/kiln.css"/>
         <Title text="Kiln"/>
         <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/">"Kiln"</a>
-                <nav>
-                    <A href="/">"Builds"</A>
+                <nav aria-label="Main">
+                    <A href="/" exact=true>"Builds"</A>
                     <A href="/builders">"Builders"</A>
+                    <A href="/variables">"Variables"</A>
+                    <A href="/accounts">"Accounts"</A>
+                    <A href="/sync">"Sync"</A>
                 </nav>
             </header>
-            <main data-hydrated=move || hydrated.get().to_string()>
+            <main id="main" data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
                     <Route path=path!("/") view=BuildsPage/>
-                    <Route path=path!("/builds/:name") view=BuildPage/>
+                    <ParentRoute path=path!("/builds/:name") view=BuildPage>
+                        <Route path=path!("") view=ConfigTab/>
+                        <Route path=path!("dockerfile") view=DockerfileTab/>
+                        <Route path=path!("runs") view=RunsTab/>
+                    </ParentRoute>
+                    <Route path=path!("/runs/:id") view=RunPage/>
                     <Route path=path!("/builders") view=BuildersPage/>
+                    <Route path=path!("/variables") view=VariablesPage/>
+                    <Route path=path!("/accounts") view=AccountsPage/>
+                    <Route path=path!("/sync") view=SyncPage/>
                 </Routes>
             </main>
         </Router>

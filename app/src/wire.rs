@@ -1,9 +1,24 @@
 //! Types that cross the wire between server functions and components.
 
+mod build_page;
+mod resources;
+mod runs;
+
+pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer};
+pub use resources::{AccountView, SyncAnswer, VariableView};
+pub use runs::{RunBrief, RunPageData, RunView, RunsOfBuild};
+
 use kiln_domain::build::SourceKind;
 use kiln_domain::Build;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// The builds list, with the server's clock for ages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuildList {
+    pub builds: Vec<BuildSummary>,
+    pub now_ms: i64,
+}
 
 /// One row of the builds list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13,16 +28,18 @@ pub struct BuildSummary {
     pub source: String,
     pub builder: String,
     pub version: String,
+    pub last_run: Option<RunBrief>,
 }
 
 impl BuildSummary {
-    pub fn from_build(build: &Build) -> Self {
+    pub fn from_build(build: &Build, last_run: Option<RunBrief>) -> Self {
         Self {
             name: build.name.to_string(),
             description: build.description.clone(),
             source: source_label(build),
             builder: builder_label(&build.config.builder).to_string(),
             version: build.config.version.to_string(),
+            last_run,
         }
     }
 }
@@ -63,15 +80,29 @@ pub struct BuilderView {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum BuilderHealth {
     Unknown,
-    Healthy { docker_version: String },
-    Unreachable { reason: String },
+    Healthy {
+        docker_version: String,
+        /// The kiln-agent's version (Server builders); empty for Local.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        agent_version: String,
+    },
+    Unreachable {
+        reason: String,
+    },
 }
 
 impl fmt::Display for BuilderHealth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Unknown => f.write_str("not checked yet"),
-            Self::Healthy { docker_version } => write!(f, "Docker {docker_version}"),
+            Self::Healthy {
+                docker_version,
+                agent_version,
+            } if agent_version.is_empty() => write!(f, "Docker {docker_version}"),
+            Self::Healthy {
+                docker_version,
+                agent_version,
+            } => write!(f, "kiln-agent {agent_version}, Docker {docker_version}"),
             Self::Unreachable { reason } => write!(f, "Docker engine unreachable: {reason}"),
         }
     }

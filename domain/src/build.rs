@@ -16,6 +16,9 @@ pub struct Build {
 /// How long a run may take unless the build says otherwise: one hour.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 3600;
 
+/// Which tags a build with `webhook_build_tags` builds unless it says otherwise.
+pub const DEFAULT_TAG_PATTERN: &str = "v*";
+
 /// Every configurable field of a Build, with Komodo's names and Kiln's defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -61,6 +64,13 @@ pub struct BuildConfig {
     /// The HMAC key of this build's webhook ("" uses the server-wide one).
     /// A secret: never exported.
     pub webhook_secret: String,
+    /// Kiln only: a webhook push of a tag matching `webhook_tag_pattern`
+    /// starts a run of that tag's commit, versioned by the tag (`v1.4.0` →
+    /// 1.4.0). Off by default (Komodo #255).
+    pub webhook_build_tags: bool,
+    /// Kiln only: which tags `webhook_build_tags` builds; `*` matches any
+    /// run of characters and `?` one character (default `v*`).
+    pub webhook_tag_pattern: String,
     #[serde(deserialize_with = "crate::serde_forms::string_list")]
     pub links: Vec<String>,
     /// Kiln only: a run taking longer than this fails (default one hour).
@@ -99,6 +109,8 @@ impl Default for BuildConfig {
             labels: String::new(),
             webhook_enabled: true,
             webhook_secret: String::new(),
+            webhook_build_tags: false,
+            webhook_tag_pattern: DEFAULT_TAG_PATTERN.to_string(),
             links: Vec::new(),
             timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
         }

@@ -90,6 +90,11 @@ pub struct ServerBuilderConfig {
     pub address: String,
     /// The key the agent expects on every request. A secret: never exported.
     pub passkey: Secret,
+    /// With an `https://` address: the SHA-256 fingerprint of the agent's
+    /// (self-signed) certificate, which Kiln pins (`kiln-agent --tls`
+    /// prints it).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub cert_fingerprint: String,
     /// Komodo's `Server` builders name a Komodo Server instead of an address;
     /// kept only to explain the error, Kiln needs `address`.
     #[serde(alias = "server", skip_serializing_if = "String::is_empty")]

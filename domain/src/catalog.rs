@@ -1,4 +1,4 @@
-use crate::{Build, Builder, GitAccount, RegistryAccount, Repo, Variable};
+use crate::{Alerter, Build, Builder, GitAccount, RegistryAccount, Repo, Variable};
 use serde::{Deserialize, Serialize};
 
 /// Every resource Kiln manages, as one value: what validation checks as a
@@ -11,4 +11,6 @@ pub struct Catalog {
     pub git_accounts: Vec<GitAccount>,
     pub registry_accounts: Vec<RegistryAccount>,
     pub repos: Vec<Repo>,
+    #[serde(default)]
+    pub alerters: Vec<Alerter>,
 }

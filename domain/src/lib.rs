@@ -36,12 +36,14 @@
 //! ```
 
 pub mod account;
+pub mod alerter;
 pub mod build;
 pub mod builder;
 pub mod catalog;
 pub mod env_lines;
 pub mod image;
 pub mod name;
+pub mod redact;
 pub mod repo;
 pub mod run;
 pub mod secret;
@@ -49,11 +51,13 @@ pub mod sync;
 pub mod validation;
 pub mod variable;
 pub mod version;
+pub mod webhook;
 
 mod builder_tagged;
 mod serde_forms;
 
 pub use account::{GitAccount, RegistryAccount};
+pub use alerter::Alerter;
 pub use build::{Build, BuildConfig, ImageRegistry, PreBuild, SourceKind};
 pub use builder::{
     AwsBuilderConfig, Builder, BuilderConfig, LocalBuilderConfig, ServerBuilderConfig,

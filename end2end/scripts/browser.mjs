@@ -18,7 +18,14 @@ export async function withBrowser(run) {
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // A refused server function (its message is shown in the page, and the
+    // scripts check it) is logged by Chromium as a failed resource load.
+    const url = m.location()?.url ?? '';
+    if (m.text().startsWith('Failed to load resource') && url.includes('/rpc/')) return;
+    problems.push(`console error: ${m.text()} ${url}`);
+  });
   try {
     await run(page);
     if (problems.length) throw new Error(problems.join('\n'));
@@ -37,4 +44,19 @@ export async function screenshot(page, name) {
   const dir = new URL('../screenshots/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Throws `message` unless `ok`. */
+export function expect(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** Milliseconds from the start of navigation until the page marked itself hydrated. */
+export async function timeToInteractive(page) {
+  await waitHydrated(page);
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const marked = performance.getEntriesByName('kiln-hydrated')[0];
+    return Math.round((marked ? marked.startTime : performance.now()) - (nav ? nav.startTime : 0));
+  });
 }

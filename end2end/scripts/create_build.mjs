@@ -25,8 +25,8 @@ await withBrowser(async (page) => {
 
   await page.locator('a.build-link', { hasText: name }).click();
   await page.waitForSelector('h1:has-text("' + name + '")', { timeout: 15000 });
-  const dockerfile = await page.locator('table.config tr', { hasText: 'dockerfile_path' }).count();
-  if (dockerfile !== 1) throw new Error('build page does not show the config');
+  const path = await page.inputValue('#cfg-dockerfile-path');
+  if (path !== 'Dockerfile') throw new Error(`build page shows dockerfile_path '${path}'`);
   await screenshot(page, 'build');
 
   await page.goto(base + '/builders');

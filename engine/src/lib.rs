@@ -55,6 +55,7 @@ mod docker_api;
 mod docker_cli;
 mod error;
 mod git;
+mod host_dockerfile;
 mod inputs;
 mod interpolate;
 mod job;
@@ -70,6 +71,7 @@ mod stage;
 
 use std::sync::Arc;
 
+pub use host_dockerfile::{read_host_dockerfile, HostDockerfileError, MAX_DOCKERFILE_BYTES};
 pub use job::{BuildJob, DockerSettings, JobDirs};
 pub use output::{BuildOutput, PushedImage, RunResult};
 pub use redact::Redactor;

@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_resources;
 mod m0002_runs;
+mod m0003_alerters;
+mod m0004_ec2_instances;
 
 pub struct Migrator;
 
@@ -14,6 +16,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_resources::Migration),
             Box::new(m0002_runs::Migration),
+            Box::new(m0003_alerters::Migration),
+            Box::new(m0004_ec2_instances::Migration),
         ]
     }
 }

@@ -40,19 +40,12 @@ impl Client {
             "{}/api/v1/sync?dry_run={dry_run}&delete={delete}",
             self.base
         );
-        let response = self
+        let request = self
             .http
             .post(&url)
             .header("content-type", "application/toml")
-            .body(toml)
-            .send()
-            .await
-            .with_context(|| format!("cannot reach Kiln at {}", self.base))?;
-        let status = response.status();
-        let body = response.text().await.context("reading the answer")?;
-        if !status.is_success() {
-            bail!("{}", error_message(status, &body));
-        }
+            .body(toml);
+        let body = self.text_of(request).await?;
         let answer: SyncAnswer =
             serde_json::from_str(&body).context("unexpected answer from the server")?;
         println!("{}", answer.summary);
@@ -66,9 +59,12 @@ impl Client {
 
     pub async fn sync_export(&self) -> anyhow::Result<String> {
         let url = format!("{}/api/v1/sync", self.base);
-        let response = self
-            .http
-            .get(&url)
+        self.text_of(self.http.get(&url)).await
+    }
+
+    /// Sends `request`; the body on success, the server's message otherwise.
+    async fn text_of(&self, request: reqwest::RequestBuilder) -> anyhow::Result<String> {
+        let response = request
             .send()
             .await
             .with_context(|| format!("cannot reach Kiln at {}", self.base))?;
@@ -108,18 +104,11 @@ impl Client {
         url.path_segments_mut()
             .map_err(|_| anyhow::anyhow!("KILN_URL cannot hold a path"))?
             .extend(["api", "v1", "builds", name, "run"]);
-        let response = self
+        let request = self
             .http
             .post(url)
-            .json(&serde_json::json!({ "trigger": "cli" }))
-            .send()
-            .await
-            .with_context(|| format!("cannot reach Kiln at {}", self.base))?;
-        let status = response.status();
-        let body = response.text().await.context("reading the answer")?;
-        if !status.is_success() {
-            bail!("{}", error_message(status, &body));
-        }
+            .json(&serde_json::json!({ "trigger": "cli" }));
+        let body = self.text_of(request).await?;
         let started: Started =
             serde_json::from_str(&body).context("unexpected answer from the server")?;
         match started.queue_position {

@@ -20,6 +20,14 @@ pub struct Config {
     /// Root for relative `build_path`s of files-on-host builds
     /// (`KILN_BUILDS_ROOT`, default `<data dir>/host-builds`).
     pub builds_root: PathBuf,
+    /// The webhook secret of builds without their own `webhook_secret`
+    /// (`KILN_WEBHOOK_SECRET`, default none: such builds refuse webhooks).
+    pub webhook_secret: Secret,
+    /// The URL builders reach this server at (`KILN_PUBLIC_URL`; default
+    /// `http://<bound address>`): `[[KILN_URL]]` in EC2 user data.
+    pub public_url: Option<String>,
+    /// EC2 builders: endpoint and test overrides, bounds (`KILN_AWS_*`).
+    pub ec2: crate::aws::Ec2Settings,
 }
 
 /// The optional config file; every key is optional.
@@ -31,6 +39,8 @@ struct FileConfig {
     database_url: Option<String>,
     site_dir: Option<PathBuf>,
     builds_root: Option<PathBuf>,
+    webhook_secret: Option<String>,
+    public_url: Option<String>,
 }
 
 impl Config {
@@ -73,12 +83,18 @@ impl Config {
             .map(PathBuf::from)
             .or(file.builds_root)
             .unwrap_or_else(|| data_dir.join("host-builds"));
+        let webhook_secret = env("KILN_WEBHOOK_SECRET")
+            .or(file.webhook_secret)
+            .unwrap_or_default();
         Ok(Self {
             bind,
             data_dir,
             database_url: Secret::new(database_url),
             site_dir,
             builds_root,
+            webhook_secret: Secret::new(webhook_secret),
+            public_url: env("KILN_PUBLIC_URL").or(file.public_url),
+            ec2: crate::aws::Ec2Settings::from_env(&env)?,
         })
     }
 }
@@ -126,6 +142,25 @@ mod tests {
     fn bad_bind_is_a_clear_error() {
         let err = load(FileConfig::default(), &[("KILN_BIND", "localhost")]).unwrap_err();
         assert!(err.to_string().contains("KILN_BIND 'localhost'"), "{err}");
+    }
+
+    #[test]
+    fn webhook_secret_from_env_or_file_and_redacted_in_debug() {
+        let c = load(FileConfig::default(), &[]).unwrap();
+        assert!(c.webhook_secret.is_empty(), "no default secret");
+        let file = FileConfig {
+            webhook_secret: Some("from-file-81".into()),
+            ..Default::default()
+        };
+        let c = load(file, &[]).unwrap();
+        assert_eq!(c.webhook_secret.expose(), "from-file-81");
+        let file = FileConfig {
+            webhook_secret: Some("from-file-81".into()),
+            ..Default::default()
+        };
+        let c = load(file, &[("KILN_WEBHOOK_SECRET", "from-env-92")]).unwrap();
+        assert_eq!(c.webhook_secret.expose(), "from-env-92");
+        assert!(!format!("{c:?}").contains("from-env-92"));
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! `kiln`: serves the web UI and JSON API (`kiln serve`) and talks to a running
 //! server from the command line (`kiln sync ...`).
 
+mod agent_download;
+mod alerts;
 mod api;
+mod aws;
 mod cli;
 mod client;
 mod config;
@@ -9,6 +12,7 @@ mod health;
 mod runs;
 mod serve;
 mod site;
+mod webhooks;
 
 use clap::Parser;
 

@@ -21,6 +21,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub ctx: AppContext,
     pub runs: RunManager,
+    /// The git webhook listeners' secret and failure counts.
+    pub webhooks: crate::webhooks::Listeners,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,8 +51,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         );
     }
     let runs = RunManager::new(store.clone(), run_settings(&config)?);
+    let alerts = crate::alerts::Alerts::new(store.clone(), crate::alerts::RetryPolicy::default())
+        .context("creating the alerts' HTTP client")?;
+    runs.observe(std::sync::Arc::new(alerts));
     let health = HealthBoard::default();
-    health::start(health.clone()).await;
+    health::start(health.clone(), store.clone()).await;
 
     let site_dir = site::find_site_dir(config.site_dir.as_deref());
     match &site_dir {
@@ -63,6 +68,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     let addr = listener.local_addr().context("reading the bound address")?;
+    start_ec2_builders(&config, &store, &runs, addr)?;
     let leptos = LeptosOptions::builder()
         .output_name("kiln")
         .site_root(
@@ -75,13 +81,20 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .build();
     let state = AppState {
         leptos,
-        ctx: AppContext { store, health },
+        ctx: AppContext {
+            store,
+            health,
+            runs: std::sync::Arc::new(runs.clone()),
+        },
         runs,
+        webhooks: crate::webhooks::Listeners::new(config.webhook_secret.clone()),
     };
     let app = router(state);
 
     println!("kiln listening on http://{addr}");
     tracing::info!(%addr, "kiln listening");
+    // The peer address lets the webhook listeners rate-limit failures.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -108,12 +121,37 @@ fn run_settings(config: &Config) -> anyhow::Result<RunSettings> {
     Ok(settings)
 }
 
+/// EC2 builders for runs on Aws builders, and the orphan sweep (now, then
+/// periodically).
+fn start_ec2_builders(
+    config: &Config,
+    store: &Store,
+    runs: &RunManager,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<()> {
+    let installation = crate::aws::load_installation_id(&config.data_dir)?;
+    let kiln_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let ec2 =
+        crate::aws::Ec2Builders::new(config.ec2.clone(), store.clone(), installation, kiln_url);
+    runs.use_ec2(ec2.clone());
+    crate::aws::sweep::start(ec2);
+    Ok(())
+}
+
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
     Router::new()
+        .route(
+            crate::agent_download::PATH,
+            axum::routing::get(crate::agent_download::serve),
+        )
         .nest("/api/v1", api::routes())
+        .merge(crate::webhooks::routes())
         .leptos_routes_with_context(
             &state,
             routes,

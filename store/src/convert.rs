@@ -3,10 +3,10 @@
 //! store's [`SecretCipher`].
 
 use crate::cipher::SecretCipher;
-use crate::entity::{build, builder, git_account, registry_account, repo, variable};
+use crate::entity::{alerter, build, builder, git_account, registry_account, repo, variable};
 use crate::StoreError;
 use kiln_domain::{
-    Build, Builder, GitAccount, RegistryAccount, Repo, ResourceName, Secret, Variable,
+    Alerter, Build, Builder, GitAccount, RegistryAccount, Repo, ResourceName, Secret, Variable,
 };
 use serde::de::DeserializeOwned;
 
@@ -163,6 +163,30 @@ impl Codec {
             &b.description,
             &b.tags,
             &b.config,
+        )
+    }
+
+    /// An alerter; its config (with the endpoint URL) is sealed.
+    pub fn alerter_from(&self, m: alerter::Model) -> Result<Alerter, StoreError> {
+        Ok(Alerter {
+            name: name("alerter", &m.name)?,
+            description: m.description,
+            tags: decode("alerter", &m.name, &m.tags)?,
+            config: decode(
+                "alerter",
+                &m.name,
+                &self.open_text("alerter", &m.name, &m.config)?,
+            )?,
+        })
+    }
+
+    pub fn alerter_row(&self, a: &Alerter) -> Result<ConfiguredRow, StoreError> {
+        self.configured_row(
+            "alerter",
+            a.name.as_str(),
+            &a.description,
+            &a.tags,
+            &a.config,
         )
     }
 

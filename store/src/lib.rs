@@ -4,21 +4,28 @@
 //! Architecture invariant: every write that changes which resources exist goes
 //! through [`Store`] methods that validate the whole resulting catalog first.
 
+mod accounts;
+mod alerters;
 mod cipher;
 mod connect;
 mod convert;
+mod ec2;
 mod entity;
 mod error;
 mod resources;
 mod runs;
 mod sync;
+mod variables;
 mod write;
 
+pub use accounts::{Account, AccountKind};
 pub use cipher::{CipherError, SecretCipher};
 pub use connect::sqlite_url_in;
+pub use ec2::{Ec2InstanceRecord, Ec2InstanceState};
 pub use error::StoreError;
 pub use runs::{NewRun, RunEnd, INTERRUPTED};
 pub use sync::SyncOutcome;
+pub use variables::VariableEdit;
 
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Reading resources, and single-resource writes validated against the catalog.
 
 use crate::convert::Codec;
-use crate::entity::{build, builder, git_account, registry_account, repo, variable};
+use crate::entity::{alerter, build, builder, git_account, registry_account, repo, variable};
 use crate::write::{delete, write_configured};
 use crate::{now_millis, Store, StoreError};
 use kiln_domain::sync::ResourceKind;
@@ -38,6 +38,32 @@ impl Store {
                 kind: "build",
                 name: name.to_string(),
             })
+    }
+
+    /// One build and its numeric id (the id in webhook URLs), by id when
+    /// `key` is all digits and such a build exists, else by name.
+    pub async fn build_by_id_or_name(&self, key: &str) -> Result<(i64, Build), StoreError> {
+        let by_id = match key.parse::<i64>() {
+            Ok(id) if key.bytes().all(|b| b.is_ascii_digit()) => {
+                build::Entity::find_by_id(id).one(&self.db).await?
+            }
+            _ => None,
+        };
+        let model = match by_id {
+            Some(model) => Some(model),
+            None => {
+                build::Entity::find()
+                    .filter(build::Column::Name.eq(key))
+                    .one(&self.db)
+                    .await?
+            }
+        };
+        let model = model.ok_or_else(|| StoreError::NotFound {
+            kind: "build",
+            name: key.to_string(),
+        })?;
+        let id = model.id;
+        Ok((id, self.codec.build_from(model)?))
     }
 
     /// All stored builders ordered by name (the built-in Local one is not stored).
@@ -151,6 +177,10 @@ pub(crate) async fn load_catalog(
         .order_by_asc(registry_account::Column::Username)
         .all(conn)
         .await?;
+    let alerters = alerter::Entity::find()
+        .order_by_asc(alerter::Column::Name)
+        .all(conn)
+        .await?;
     Ok(Catalog {
         builds: builds
             .into_iter()
@@ -175,6 +205,10 @@ pub(crate) async fn load_catalog(
         registry_accounts: registry_accounts
             .into_iter()
             .map(|m| codec.registry_account_from(m))
+            .collect::<Result<_, _>>()?,
+        alerters: alerters
+            .into_iter()
+            .map(|m| codec.alerter_from(m))
             .collect::<Result<_, _>>()?,
     })
 }

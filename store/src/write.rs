@@ -62,6 +62,14 @@ async fn apply_change(
                 .ok_or_else(missing)?;
             write_configured(conn, "repo", codec.repo_row(r)?, create, now).await
         }
+        ResourceKind::Alerter => {
+            let a = target
+                .alerters
+                .iter()
+                .find(|a| a.name.as_str() == name)
+                .ok_or_else(missing)?;
+            write_configured(conn, "alerter", codec.alerter_row(a)?, create, now).await
+        }
         ResourceKind::Variable => {
             let v = target
                 .variables
@@ -120,6 +128,7 @@ fn table_of(kind: ResourceKind) -> &'static str {
         ResourceKind::Variable => "variable",
         ResourceKind::GitAccount => "git_account",
         ResourceKind::RegistryAccount => "registry_account",
+        ResourceKind::Alerter => "alerter",
     }
 }
 

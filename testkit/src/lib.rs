@@ -6,17 +6,21 @@
 //! * [`base_image`]: the offline busybox image `kiln-test/base:1`.
 //! * [`Registry`]: Debian's `docker-registry` with optional htpasswd auth.
 //! * [`GitServer`]: `git http-backend` behind a small HTTP server, with optional Basic auth.
+//! * [`agent::KilnAgent`]: the real `kiln-agent` binary on 127.0.0.1:0.
+//! * [`moto::Moto`]: the moto EC2 emulator (installed into a venv on first use).
 //! * [`free_port`] and [`wait_http`].
 //!
 //! Registries and git servers are stopped (process killed and reaped, temp dirs removed)
 //! when their handle is dropped; dropping needs no async runtime.
 
+pub mod agent;
 mod engine;
 mod git_cli;
 mod git_server;
 mod image;
 pub mod kiln;
 mod lock;
+pub mod moto;
 mod ports;
 mod process;
 mod registry;

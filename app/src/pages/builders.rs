@@ -1,5 +1,5 @@
-use super::ErrorText;
 use crate::api::{error_text, list_builders};
+use crate::components::{encode_segment, ErrorText};
 use crate::wire::BuilderHealth;
 use leptos::prelude::*;
 
@@ -9,10 +9,12 @@ pub fn BuildersPage() -> impl IntoView {
     let builders = Resource::new(|| (), |_| list_builders());
     view! {
         <h1>"Builders"</h1>
+        <p class="hint">"Builders are managed through Sync (TOML). Health is checked every few seconds."</p>
         <Suspense fallback=|| view! { <p>"Loading builders…"</p> }>
             {move || Suspend::new(async move {
                 match builders.await {
                     Ok(list) => view! {
+                        <div class="table-wrap">
                         <table class="builders">
                             <thead><tr><th>"Name"</th><th>"Type"</th><th>"Health"</th></tr></thead>
                             <tbody>
@@ -23,8 +25,8 @@ pub fn BuildersPage() -> impl IntoView {
                                         BuilderHealth::Unknown => "health unknown",
                                     };
                                     view! {
-                                        <tr>
-                                            <td>{b.name}</td>
+                                        <tr id=format!("builder-{}", encode_segment(&b.name))>
+                                            <td>{b.name.clone()}</td>
                                             <td>{b.kind}</td>
                                             <td class=class>{b.health.to_string()}</td>
                                         </tr>
@@ -32,6 +34,7 @@ pub fn BuildersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                     Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
                 }

@@ -1,9 +1,11 @@
-use super::ErrorText;
-use crate::api::{error_text, list_builds, CreateBuild, DeleteBuild};
-use crate::wire::BuildSummary;
+use crate::api::{error_text, list_builds, start_run, CreateBuild, DeleteBuild};
+use crate::components::{encode_segment, fmt_age, ErrorText, StatusBadge};
+use crate::wire::{BuildList, BuildSummary};
+use kiln_domain::RunStatus;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
-/// The builds list with a form to create one.
+/// The builds list (search, status filter, Run buttons) and a form to create one.
 #[component]
 pub fn BuildsPage() -> impl IntoView {
     let create = ServerAction::<CreateBuild>::new();
@@ -19,9 +21,36 @@ pub fn BuildsPage() -> impl IntoView {
             .and_then(Result::err)
             .map(|e| view! { <ErrorText message=error_text(&e)/> })
     };
+    let query = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
     view! {
         <h1>"Builds"</h1>
-        <section class="card">
+        <div class="toolbar" role="search">
+            <label for="build-search" class="sr-only">"Search builds"</label>
+            <input id="build-search" type="search" placeholder="Search name, source, builder"
+                prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
+            <label for="build-status" class="sr-only">"Last run status"</label>
+            <select id="build-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                <option value="">"Any status"</option>
+                <option value="success">"Succeeded"</option>
+                <option value="failed">"Failed"</option>
+                <option value="live">"Queued or running"</option>
+                <option value="cancelled">"Cancelled"</option>
+                <option value="never">"Never run"</option>
+            </select>
+            <a class="button" href="#new-build">"New build"</a>
+        </div>
+        <Suspense fallback=|| view! { <p>"Loading builds…"</p> }>
+            {move || Suspend::new(async move {
+                match builds.await {
+                    Ok(list) => view! {
+                        <BuildTable list delete query=query.into() status=status.into()/>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card" id="new-build">
             <h2>"New build"</h2>
             <ActionForm action=create>
                 <div class="form-grid">
@@ -37,63 +66,162 @@ pub fn BuildsPage() -> impl IntoView {
             </ActionForm>
             {create_error}
         </section>
-        <Suspense fallback=|| view! { <p>"Loading builds…"</p> }>
-            {move || Suspend::new(async move {
-                match builds.await {
-                    Ok(list) => view! { <BuildTable list=list delete=delete/> }.into_any(),
-                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-fn BuildTable(list: Vec<BuildSummary>, delete: ServerAction<DeleteBuild>) -> impl IntoView {
-    if list.is_empty() {
+fn BuildTable(
+    list: BuildList,
+    delete: ServerAction<DeleteBuild>,
+    query: Signal<String>,
+    status: Signal<String>,
+) -> impl IntoView {
+    if list.builds.is_empty() {
         return view! { <p class="empty">"No builds yet."</p> }.into_any();
     }
+    let now = list.now_ms;
+    let run_error = RwSignal::new(None::<String>);
     let rows = list
+        .builds
         .into_iter()
         .map(|b| {
-            let href = format!("/builds/{}", encode_segment(&b.name));
+            let visible = {
+                let b = b.clone();
+                move || matches(&b, &query.get(), &status.get())
+            };
             view! {
-                <tr>
-                    <td><a class="build-link" href=href>{b.name.clone()}</a></td>
-                    <td>{b.source}</td>
-                    <td>{b.builder}</td>
-                    <td>{b.version}</td>
-                    <td>
-                        <ActionForm action=delete>
-                            <input type="hidden" name="name" value=b.name.clone()/>
-                            <button type="submit" class="danger"
-                                aria-label=format!("Delete build {}", b.name)>"Delete"</button>
-                        </ActionForm>
-                    </td>
+                <tr class:hidden=move || !visible()>
+                    <BuildRow summary=b now run_error delete/>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="builds">
-            <thead>
-                <tr><th>"Name"</th><th>"Source"</th><th>"Builder"</th><th>"Version"</th><th></th></tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        {move || run_error.get().map(|message| view! { <ErrorText message/> })}
+        <div class="table-wrap">
+            <table class="builds">
+                <thead>
+                    <tr>
+                        <th>"Name"</th><th>"Source"</th><th>"Builder"</th><th>"Version"</th>
+                        <th>"Last run"</th><th><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }
 
-/// Percent-encodes a path segment (names may hold spaces and such).
-pub(crate) fn encode_segment(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
+#[component]
+fn BuildRow(
+    summary: BuildSummary,
+    now: i64,
+    run_error: RwSignal<Option<String>>,
+    delete: ServerAction<DeleteBuild>,
+) -> impl IntoView {
+    let build = summary;
+    let href = format!("/builds/{}", encode_segment(&build.name));
+    let last = build.last_run.clone();
+    let last_status = last.as_ref().map(|r| r.status);
+    let last_text = last.as_ref().map(|r| {
+        let run_href = format!("/runs/{}", r.id);
+        view! { <a href=run_href>{fmt_age(now, r.at_ms)}</a> }
+    });
+    let navigate = use_navigate();
+    let name = build.name.clone();
+    let starting = RwSignal::new(false);
+    let run = move |_| {
+        let name = name.clone();
+        let navigate = navigate.clone();
+        starting.set(true);
+        leptos::task::spawn_local(async move {
+            match start_run(name).await {
+                Ok(id) => navigate(&format!("/runs/{id}"), Default::default()),
+                Err(e) => {
+                    starting.set(false);
+                    run_error.set(Some(error_text(&e)));
+                }
+            }
+        });
+    };
+    view! {
+        <td>
+            <a class="build-link" href=href>{build.name.clone()}</a>
+            <span class="muted small">{build.description.clone()}</span>
+        </td>
+        <td>{build.source.clone()}</td>
+        <td>{build.builder.clone()}</td>
+        <td>{build.version.clone()}</td>
+        <td><StatusBadge status=Signal::stored(last_status)/>" "{last_text}</td>
+        <td class="actions">
+            <button type="button" class="run-button" disabled=move || starting.get()
+                aria-label=format!("Run build {}", build.name)
+                on:click=run>{move || if starting.get() { "Starting…" } else { "Run" }}</button>
+            <ActionForm action=delete>
+                <input type="hidden" name="name" value=build.name.clone()/>
+                <button type="submit" class="danger"
+                    aria-label=format!("Delete build {}", build.name)>"Delete"</button>
+            </ActionForm>
+        </td>
+    }
+    .into_any()
+}
+
+/// Whether a row passes the search text and the status filter.
+fn matches(build: &BuildSummary, query: &str, status: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    let text_ok = query.is_empty()
+        || [
+            &build.name,
+            &build.source,
+            &build.builder,
+            &build.description,
+        ]
+        .iter()
+        .any(|field| field.to_lowercase().contains(&query));
+    let last = build.last_run.as_ref().map(|r| r.status);
+    let status_ok = match status {
+        "" => true,
+        "never" => last.is_none(),
+        "live" => last.is_some_and(RunStatus::is_live),
+        other => last.is_some_and(|s| s.as_str() == other),
+    };
+    text_ok && status_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::RunBrief;
+
+    fn row(name: &str, status: Option<RunStatus>) -> BuildSummary {
+        BuildSummary {
+            name: name.to_string(),
+            description: String::new(),
+            source: "UI Dockerfile".to_string(),
+            builder: "local".to_string(),
+            version: "0.0.1".to_string(),
+            last_run: status.map(|status| RunBrief {
+                id: 1,
+                status,
+                version: "0.0.1".to_string(),
+                at_ms: 0,
+            }),
         }
     }
-    out
+
+    #[test]
+    fn search_and_status_filter_rows() {
+        let api = row("api", Some(RunStatus::Failed));
+        let web = row("web", None);
+        assert!(matches(&api, "AP", ""));
+        assert!(!matches(&web, "ap", ""));
+        assert!(matches(&web, "dockerfile", ""));
+        assert!(matches(&api, "", "failed"));
+        assert!(!matches(&api, "", "success"));
+        assert!(matches(&web, "", "never"));
+        assert!(matches(&row("x", Some(RunStatus::Running)), "", "live"));
+    }
 }

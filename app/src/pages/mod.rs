@@ -1,17 +1,17 @@
 //! One module per page.
 
+mod accounts;
 mod build;
 mod builders;
 mod builds;
+mod run;
+mod sync;
+mod variables;
 
-pub use build::BuildPage;
+pub use accounts::AccountsPage;
+pub use build::{BuildPage, ConfigTab, DockerfileTab, RunsTab};
 pub use builders::BuildersPage;
 pub use builds::BuildsPage;
-
-use leptos::prelude::*;
-
-/// An error message from the server, announced to screen readers.
-#[component]
-fn ErrorText(message: String) -> impl IntoView {
-    view! { <p class="error" role="alert">{message}</p> }
-}
+pub use run::RunPage;
+pub use sync::SyncPage;
+pub use variables::VariablesPage;

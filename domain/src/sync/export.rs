@@ -1,5 +1,8 @@
 use super::toml_text::{string_text, value_text, write_fields};
-use crate::{Build, BuildConfig, Builder, BuilderConfig, Catalog, Repo, RepoConfig, Variable};
+use crate::alerter::AlerterConfig;
+use crate::{
+    Alerter, Build, BuildConfig, Builder, BuilderConfig, Catalog, Repo, RepoConfig, Variable,
+};
 use serde::Serialize;
 use std::fmt::Write;
 use toml::{Table, Value};
@@ -34,13 +37,17 @@ pub fn export(catalog: &Catalog) -> String {
     for build in &catalog.builds {
         write_build(&mut out, build);
     }
+    for alerter in &catalog.alerters {
+        write_alerter(&mut out, alerter);
+    }
     out
 }
 
 const HEADER: &str = "\
 # Kiln resources, in Komodo's resource-sync layout.
 # Secrets are not exported: secret variable values, account tokens, builder
-# passkeys and webhook secrets are left out (syncing this file keeps them).
+# passkeys, webhook secrets and alerter URLs are left out (syncing this file
+# keeps them).
 ";
 
 fn write_header(out: &mut String, kind: &str, name: &str, description: &str, tags: &[String]) {
@@ -132,6 +139,33 @@ fn write_build(out: &mut String, build: &Build) {
         &BuildConfig::default(),
         &["webhook_secret"],
     );
+}
+
+/// `[alerter.config]` without the endpoint URL (a secret).
+fn write_alerter(out: &mut String, alerter: &Alerter) {
+    write_header(
+        out,
+        "alerter",
+        alerter.name.as_str(),
+        &alerter.description,
+        &alerter.tags,
+    );
+    match (
+        Table::try_from(&alerter.config),
+        Table::try_from(AlerterConfig::default()),
+    ) {
+        (Ok(mut config), Ok(default)) => {
+            if let Some(Value::Table(endpoint)) = config.get_mut("endpoint") {
+                endpoint.remove("params");
+            }
+            let mut fields = String::new();
+            write_fields(&mut fields, "", &config, Some(&default), &[]);
+            if !fields.is_empty() {
+                let _ = write!(out, "[alerter.config]\n{fields}");
+            }
+        }
+        (Err(error), _) | (_, Err(error)) => note_error(out, &error),
+    }
 }
 
 /// `[{kind}.config]` with the fields that differ from `default`; nothing

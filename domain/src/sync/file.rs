@@ -1,4 +1,4 @@
-use crate::{Build, Builder, Repo, ResourceName};
+use crate::{Alerter, Build, Builder, Repo, ResourceName};
 use serde::Deserialize;
 use std::fmt;
 
@@ -11,6 +11,8 @@ pub struct SyncFile {
     pub repos: Vec<Repo>,
     pub git_accounts: Vec<AccountEntry>,
     pub registry_accounts: Vec<AccountEntry>,
+    /// Alerters; an empty `endpoint.params.url` keeps the current URL.
+    pub alerters: Vec<Alerter>,
     /// What was read but ignored (Komodo-only keys and resource kinds).
     pub warnings: Vec<String>,
 }

@@ -11,11 +11,12 @@ pub enum ResourceKind {
     Repo,
     GitAccount,
     RegistryAccount,
+    Alerter,
 }
 
 impl ResourceKind {
-    /// `"build"`, `"builder"`, `"variable"`, `"repo"`, `"git_account"` or
-    /// `"registry_account"`: the TOML array name.
+    /// `"build"`, `"builder"`, `"variable"`, `"repo"`, `"git_account"`,
+    /// `"registry_account"` or `"alerter"`: the TOML array name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Build => "build",
@@ -24,6 +25,7 @@ impl ResourceKind {
             Self::Repo => "repo",
             Self::GitAccount => "git_account",
             Self::RegistryAccount => "registry_account",
+            Self::Alerter => "alerter",
         }
     }
 }

@@ -7,14 +7,15 @@
 //! and a `config` table (`[build.config]`, `[builder.config]` with
 //! `type = "Aws" | "Server" | "Url" | "Local"` and `params.*`, ...), plus
 //! Kiln's own `[[git_account]]` and `[[registry_account]]` (`domain`,
-//! `username`, optional `token`). Komodo's other resource kinds and the
+//! `username`, optional `token`) and `[[alerter]]` (Komodo's layout, as far
+//! as it maps to build alerts). Komodo's other resource kinds and the
 //! Komodo settings Kiln has no use for are skipped with a warning; any other
 //! unknown key or wrongly typed value is an error naming the key and line.
 //!
 //! Secrets never leave Kiln through [`export`]: secret variable values,
-//! account tokens, Server builder passkeys and build webhook secrets are left
-//! out, and [`plan`] keeps the current secret when a file leaves it out (so a
-//! file cannot clear a passkey or webhook secret; the UI can).
+//! account tokens, Server builder passkeys, build webhook secrets and alerter
+//! URLs are left out, and [`plan`] keeps the current secret when a file leaves
+//! it out (so a file cannot clear a passkey or webhook secret; the UI can).
 
 mod diff;
 mod export;
@@ -22,6 +23,7 @@ mod file;
 mod kind;
 mod merge;
 mod parse;
+mod parse_alerter;
 mod plan;
 mod raw;
 mod resolve;
@@ -54,6 +56,7 @@ pub enum SyncError {
 fn secret_message(kind: ResourceKind, name: &str) -> String {
     let what = match kind {
         ResourceKind::Variable => "`value`",
+        ResourceKind::Alerter => "`endpoint.params.url`",
         _ => "`token`",
     };
     format!(

@@ -35,6 +35,10 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
         .into_iter()
         .map(|raw| repo(raw, &mut warnings))
         .collect();
+    let mut alerters = Vec::new();
+    for raw in raw.alerter {
+        alerters.extend(super::parse_alerter::alerter(raw, &mut warnings)?);
+    }
     Ok(SyncFile {
         builds,
         builders,
@@ -42,6 +46,7 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
         repos,
         git_accounts: raw.git_account,
         registry_accounts: raw.registry_account,
+        alerters,
         warnings,
     })
 }
@@ -49,7 +54,7 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
 /// Komodo's default address of a `type = "Url"` builder without one.
 const KOMODO_URL_DEFAULT_ADDRESS: &str = "https://periphery:8120";
 
-fn warn_ignored<C>(raw: &RawResource<C>, kind: &str, warnings: &mut Vec<String>) {
+pub(super) fn warn_ignored<C>(raw: &RawResource<C>, kind: &str, warnings: &mut Vec<String>) {
     let keys = raw.ignored_keys();
     if !keys.is_empty() {
         warnings.push(format!(
@@ -122,6 +127,7 @@ fn server(
             .address
             .unwrap_or_else(|| default_address.to_string()),
         passkey: params.passkey,
+        cert_fingerprint: params.cert_fingerprint,
         server_id: params.server_id,
     }
 }

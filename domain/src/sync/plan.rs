@@ -78,6 +78,12 @@ pub fn plan(current: &Catalog, file: &SyncFile, delete: bool) -> Result<SyncPlan
             incoming.registry_accounts,
             |a| format!("{}/{}", a.domain, a.username),
         ),
+        alerters: merger.merge(
+            ResourceKind::Alerter,
+            &current.alerters,
+            incoming.alerters,
+            |a| a.name.to_string(),
+        ),
     };
     validate_catalog(&target).map_err(SyncError::Invalid)?;
     Ok(SyncPlan {

@@ -35,7 +35,7 @@ pub(super) struct RawFile {
     #[serde(default, alias = "actions")]
     pub action: Vec<IgnoredAny>,
     #[serde(default, alias = "alerters")]
-    pub alerter: Vec<IgnoredAny>,
+    pub alerter: Vec<RawResource<RawAlerterConfig>>,
     #[serde(default, alias = "resource_syncs")]
     pub resource_sync: Vec<IgnoredAny>,
     #[serde(default, alias = "user_groups")]
@@ -48,14 +48,13 @@ pub(super) struct RawFile {
 
 impl RawFile {
     /// The Komodo resource kinds Kiln skips, with how many entries each had.
-    pub fn ignored_kinds(&self) -> [(&'static str, usize); 10] {
+    pub fn ignored_kinds(&self) -> [(&'static str, usize); 9] {
         [
             ("server", self.server.len()),
             ("deployment", self.deployment.len()),
             ("stack", self.stack.len()),
             ("procedure", self.procedure.len()),
             ("action", self.action.len()),
-            ("alerter", self.alerter.len()),
             ("resource_sync", self.resource_sync.len()),
             ("user_group", self.user_group.len()),
             ("server_template", self.server_template.len()),
@@ -123,6 +122,7 @@ impl<'de> Deserialize<'de> for RawBuilderConfig {
 pub(super) struct RawServerParams {
     pub address: Option<String>,
     pub passkey: Secret,
+    pub cert_fingerprint: String,
     #[serde(alias = "server")]
     pub server_id: String,
     periphery_public_key: Option<IgnoredAny>,
@@ -311,6 +311,61 @@ impl RawRepoConfig {
             git_account: self.git_account,
         }
     }
+}
+
+/// `[alerter.config]` in Komodo's layout: the endpoint's `type` and `url`,
+/// alert types and resource targets as written (mapped by `parse`).
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct RawAlerterConfig {
+    pub enabled: bool,
+    pub endpoint: RawEndpoint,
+    pub alert_types: Vec<String>,
+    pub resources: Vec<RawTarget>,
+    pub except_resources: Vec<RawTarget>,
+    maintenance_windows: Option<IgnoredAny>,
+}
+
+impl RawAlerterConfig {
+    pub fn ignored_keys(&self) -> Vec<&'static str> {
+        present(&[("maintenance_windows", self.maintenance_windows.is_some())])
+    }
+}
+
+/// `endpoint = { type = "...", params = { url = "..." } }`; Komodo's
+/// default type is `Custom`.
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct RawEndpoint {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub params: RawEndpointParams,
+}
+
+impl Default for RawEndpoint {
+    fn default() -> Self {
+        Self {
+            kind: "Custom".to_string(),
+            params: RawEndpointParams::default(),
+        }
+    }
+}
+
+/// Endpoint params: `url`, plus Ntfy's `email` (its alerters are skipped).
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct RawEndpointParams {
+    pub url: Option<String>,
+    pub email: Option<IgnoredAny>,
+}
+
+/// A Komodo resource target `{ type = "Build", id = "<name>" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTarget {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
 }
 
 fn present(keys: &[(&'static str, bool)]) -> Vec<&'static str> {

@@ -4,7 +4,7 @@
 use super::file::{AccountEntry, VariableEntry};
 use super::{ResourceKind, SyncError, SyncFile};
 use crate::{
-    Build, Builder, BuilderConfig, Catalog, GitAccount, RegistryAccount, Secret, Variable,
+    Alerter, Build, Builder, BuilderConfig, Catalog, GitAccount, RegistryAccount, Secret, Variable,
 };
 
 /// The file's resources as a catalog, with secrets absent from the file
@@ -62,7 +62,28 @@ pub(super) fn resolve(current: &Catalog, file: &SyncFile) -> Result<Catalog, Syn
                 })
             })
             .collect::<Result<_, SyncError>>()?,
+        alerters: file
+            .alerters
+            .iter()
+            .map(|alerter| keep_url(alerter, &current.alerters))
+            .collect::<Result<_, _>>()?,
     })
+}
+
+/// An alerter without a URL keeps the current one; a new one needs a URL.
+fn keep_url(alerter: &Alerter, current: &[Alerter]) -> Result<Alerter, SyncError> {
+    let mut alerter = alerter.clone();
+    if alerter.config.endpoint.params().url.is_empty() {
+        let old = current
+            .iter()
+            .find(|old| old.name == alerter.name)
+            .ok_or_else(|| SyncError::Secret {
+                kind: ResourceKind::Alerter,
+                name: alerter.name.to_string(),
+            })?;
+        alerter.config.endpoint.params_mut().url = old.config.endpoint.params().url.clone();
+    }
+    Ok(alerter)
 }
 
 fn keep_webhook_secret(build: &Build, current: &[Build]) -> Build {

@@ -18,6 +18,7 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
     if config.timeout_seconds == 0 {
         report.push("config.timeout_seconds", "must be at least 1 second");
     }
+    check_tag_pattern(config, &mut report);
     if !config.builder.is_empty()
         && config.builder != LOCAL_BUILDER_NAME
         && !catalog
@@ -129,6 +130,23 @@ fn check_image_name(build: &Build, report: &mut Report) {
         }
     } else if let Err(message) = validate_repository(image_name) {
         report.push("config.image_name", message);
+    }
+}
+
+/// Tag builds need a pattern without spaces or control characters (git
+/// refuses those in tag names, so such a pattern could never match).
+fn check_tag_pattern(config: &crate::BuildConfig, report: &mut Report) {
+    let pattern = &config.webhook_tag_pattern;
+    if config.webhook_build_tags && pattern.is_empty() {
+        report.push(
+            "config.webhook_tag_pattern",
+            "is empty; set which tags to build, like v*",
+        );
+    } else if pattern.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        report.push(
+            "config.webhook_tag_pattern",
+            format!("'{pattern}' contains spaces or control characters, which no git tag has"),
+        );
     }
 }
 

@@ -6,6 +6,7 @@
 //! (`config.image_registry[1].account`) and what is wrong; they never
 //! contain a secret value.
 
+mod alerter;
 mod build;
 mod builder;
 mod others;
@@ -63,6 +64,9 @@ pub fn validate_catalog(catalog: &Catalog) -> Result<(), ValidationErrors> {
     }
     for repo in &catalog.repos {
         others::validate_repo(repo, catalog, &mut errors);
+    }
+    for alerter in &catalog.alerters {
+        alerter::validate_alerter(alerter, &mut errors);
     }
     if errors.is_empty() {
         Ok(())

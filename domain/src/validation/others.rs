@@ -35,6 +35,11 @@ pub(crate) fn duplicates(catalog: &Catalog, errors: &mut Vec<ValidationError>) {
         catalog.repos.iter().map(|r| r.name.as_str()).collect(),
         errors,
     );
+    names(
+        "alerter",
+        catalog.alerters.iter().map(|r| r.name.as_str()).collect(),
+        errors,
+    );
     let accounts =
         |kind: &'static str, keys: Vec<(&str, &str)>, errors: &mut Vec<ValidationError>| {
             let mut seen = HashSet::new();

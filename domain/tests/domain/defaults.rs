@@ -53,6 +53,8 @@ default_is! {
     labels_is_empty: labels == "";
     webhook_enabled_is_on: webhook_enabled == true;
     webhook_secret_is_empty: webhook_secret == "";
+    webhook_build_tags_is_off: webhook_build_tags == false;
+    webhook_tag_pattern_is_v_star: webhook_tag_pattern == "v*";
     links_is_empty: links == Vec::<String>::new();
     timeout_is_one_hour: timeout_seconds == 3600;
 }

@@ -5,6 +5,7 @@ mod env_lines;
 mod image;
 mod json;
 mod support;
+mod sync_alerter;
 mod sync_export;
 mod sync_parse;
 mod sync_plan;

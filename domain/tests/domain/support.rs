@@ -1,8 +1,11 @@
 //! Resources and catalogs shared by the tests.
 
+use kiln_domain::alerter::{
+    AlertType, AlerterConfig, AlerterEndpoint, EndpointParams, ResourceTarget,
+};
 use kiln_domain::sync::{parse, SyncFile};
 use kiln_domain::{
-    AwsBuilderConfig, Build, BuildConfig, Builder, BuilderConfig, Catalog, GitAccount,
+    Alerter, AwsBuilderConfig, Build, BuildConfig, Builder, BuilderConfig, Catalog, GitAccount,
     ImageRegistry, LocalBuilderConfig, PreBuild, RegistryAccount, Repo, RepoConfig, ResourceName,
     Secret, ServerBuilderConfig, Variable, Version,
 };
@@ -92,13 +95,14 @@ pub fn fixture_accounts() -> Catalog {
 }
 
 /// Secret values of [`full_catalog`]; none may appear in an export.
-pub const FULL_CATALOG_SECRETS: [&str; 6] = [
+pub const FULL_CATALOG_SECRETS: [&str; 7] = [
     "ghp-secret-value",
     "git-token-secret",
     "ghcr-token-secret",
     "hub-token-secret",
     "pk-secret",
     "whsec-secret",
+    "alerter-url-secret",
 ];
 
 /// A valid catalog where every field of every resource differs from its
@@ -120,6 +124,7 @@ pub fn full_catalog() -> Catalog {
     let server = ServerBuilderConfig {
         address: "https://agent.internal:8120".to_string(),
         passkey: Secret::new("pk-secret"),
+        cert_fingerprint: String::new(),
         server_id: "komodo-server-1".to_string(),
     };
     let local = LocalBuilderConfig {
@@ -173,6 +178,8 @@ pub fn full_catalog() -> Catalog {
         labels: "org.opencontainers.image.title = api\n".to_string(),
         webhook_enabled: false,
         webhook_secret: "whsec-secret".to_string(),
+        webhook_build_tags: true,
+        webhook_tag_pattern: "release-*".to_string(),
         links: vec!["https://example.com/api".to_string()],
         timeout_seconds: 600,
     };
@@ -228,6 +235,20 @@ pub fn full_catalog() -> Catalog {
                 repo: "acme/mono".to_string(),
                 branch: "trunk".to_string(),
                 git_account: "bot".to_string(),
+            },
+        }],
+        alerters: vec![Alerter {
+            name: name("team-chat"),
+            description: "build news".to_string(),
+            tags: vec!["chat".to_string()],
+            config: AlerterConfig {
+                enabled: true,
+                endpoint: AlerterEndpoint::Slack(EndpointParams {
+                    url: Secret::new("https://hooks.example.com/services/alerter-url-secret"),
+                }),
+                alert_types: vec![AlertType::BuildFailed, AlertType::BuildCancelled],
+                resources: vec![ResourceTarget::build("api")],
+                except_resources: vec![ResourceTarget::build("old")],
             },
         }],
     }

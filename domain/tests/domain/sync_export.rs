@@ -84,10 +84,12 @@ fn exact_layout_of_a_small_catalog() {
             token: Secret::new("t"),
         }],
         repos: Vec::new(),
+        alerters: Vec::new(),
     };
     let expected = r#"# Kiln resources, in Komodo's resource-sync layout.
 # Secrets are not exported: secret variable values, account tokens, builder
-# passkeys and webhook secrets are left out (syncing this file keeps them).
+# passkeys, webhook secrets and alerter URLs are left out (syncing this file
+# keeps them).
 
 [[variable]]
 name = "HOST"

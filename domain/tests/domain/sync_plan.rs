@@ -221,6 +221,12 @@ fn delete_removes_every_kind_absent_from_the_file() {
                 ChangeAction::Delete,
                 &[]
             ),
+            change(
+                ResourceKind::Alerter,
+                "team-chat",
+                ChangeAction::Delete,
+                &[]
+            ),
         ]
     );
     assert!(emptied

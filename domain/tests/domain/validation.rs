@@ -701,3 +701,26 @@ fn errors_never_contain_secret_values() {
     assert!(!all.contains("hunter2-secret"), "{all}");
     assert!(!all.contains("pk-secret"), "{all}");
 }
+
+#[test]
+fn tag_builds_need_a_usable_pattern() {
+    let catalog = build_with(|b| {
+        b.config.webhook_build_tags = true;
+        b.config.webhook_tag_pattern = String::new();
+    });
+    assert_eq!(
+        errors(&catalog),
+        ["build 'api': config.webhook_tag_pattern: is empty; set which tags to build, like v*"]
+    );
+    let catalog = build_with(|b| b.config.webhook_tag_pattern = "v *".to_string());
+    assert_eq!(
+        errors(&catalog),
+        ["build 'api': config.webhook_tag_pattern: 'v *' contains spaces or control characters, which no git tag has"]
+    );
+    let catalog = build_with(|b| b.config.webhook_tag_pattern = String::new());
+    assert_eq!(
+        errors(&catalog),
+        Vec::<String>::new(),
+        "an empty pattern is fine while tag builds are off"
+    );
+}

@@ -4,17 +4,20 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use kiln_domain::redact::redact_build;
 use kiln_domain::Build;
 
+/// `GET /api/v1/builds`: secret args and webhook secrets are shown as placeholders.
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Build>>, ApiError> {
-    Ok(Json(state.ctx.store.list_builds().await?))
+    let builds = state.ctx.store.list_builds().await?;
+    Ok(Json(builds.iter().map(redact_build).collect()))
 }
 
 pub async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<Build>, ApiError> {
-    Ok(Json(state.ctx.store.build(&name).await?))
+    Ok(Json(redact_build(&state.ctx.store.build(&name).await?)))
 }
 
 pub async fn create(

@@ -1,10 +1,13 @@
 //! The JSON API under `/api/v1/`: thin handlers over the store.
 
+mod alerters;
 mod builders;
 mod builds;
 mod error;
+mod host_dockerfile;
 mod runs;
 mod sync;
+mod webhook;
 
 use crate::serve::AppState;
 use axum::routing::{get, post};
@@ -22,10 +25,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/builds/{name}/run", post(runs::start))
         .route("/builds/{name}/runs", get(runs::of_build))
+        .route(
+            "/builds/{name}/host-dockerfile",
+            get(host_dockerfile::get_one),
+        )
+        .route("/builds/{name}/webhook", get(webhook::info))
         .route("/runs/{id}", get(runs::get_one))
         .route("/runs/{id}/log", get(runs::log))
         .route("/runs/{id}/cancel", post(runs::cancel))
         .route("/builders", get(builders::list))
+        .route("/alerters", get(alerters::list))
         .route("/sync", get(sync::export).post(sync::apply))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
 }

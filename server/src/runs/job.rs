@@ -1,7 +1,10 @@
 //! Turning a stored build and the catalog into an engine job.
 
 use super::manager::RunSettings;
-use kiln_domain::{Build, BuilderConfig, Catalog, LocalBuilderConfig, Version, LOCAL_BUILDER_NAME};
+use kiln_domain::{
+    AwsBuilderConfig, Build, BuilderConfig, Catalog, LocalBuilderConfig, ServerBuilderConfig,
+    Version, LOCAL_BUILDER_NAME,
+};
 use kiln_engine::{BuildJob, DockerSettings, JobDirs};
 use std::path::PathBuf;
 
@@ -9,13 +12,29 @@ use std::path::PathBuf;
 #[derive(Clone, Debug)]
 pub struct ResolvedBuilder {
     pub name: String,
+    /// Runs of different builds that may use this builder at once.
     pub max_parallel: usize,
-    pub local: LocalBuilderConfig,
+    pub target: BuilderTarget,
 }
+
+/// Where a run executes.
+#[derive(Clone, Debug)]
+pub enum BuilderTarget {
+    /// This server's Docker engine.
+    Local(LocalBuilderConfig),
+    /// A long-lived host running kiln-agent.
+    Server(ServerBuilderConfig),
+    /// A temporary EC2 instance per run, running kiln-agent.
+    Aws(AwsBuilderConfig),
+}
+
+/// Runs a Server builder takes at once (the agent runs them in parallel).
+const SERVER_MAX_PARALLEL: usize = 4;
+/// Runs an Aws builder takes at once (one instance each).
+const AWS_MAX_PARALLEL: usize = 8;
 
 impl ResolvedBuilder {
     /// The build's builder; "" and "local" are the built-in Local builder.
-    /// Only Local builders run builds so far.
     pub fn for_build(build: &Build, catalog: &Catalog) -> Result<Self, String> {
         let name = &build.config.builder;
         if name.is_empty() || name == LOCAL_BUILDER_NAME {
@@ -23,7 +42,7 @@ impl ResolvedBuilder {
             return Ok(Self {
                 name: LOCAL_BUILDER_NAME.to_string(),
                 max_parallel: local.max_parallel as usize,
-                local,
+                target: BuilderTarget::Local(local),
             });
         }
         let builder = catalog
@@ -31,17 +50,21 @@ impl ResolvedBuilder {
             .iter()
             .find(|b| b.name.as_str() == name)
             .ok_or_else(|| format!("unknown builder '{name}'"))?;
-        match &builder.config {
-            BuilderConfig::Local(local) => Ok(Self {
-                name: name.clone(),
-                max_parallel: local.max_parallel as usize,
-                local: local.clone(),
-            }),
-            other => Err(format!(
-                "builder '{name}' is of type {}, which cannot run builds yet (only Local builders can)",
-                other.kind()
-            )),
-        }
+        let (max_parallel, target) = match &builder.config {
+            BuilderConfig::Local(local) => (
+                local.max_parallel as usize,
+                BuilderTarget::Local(local.clone()),
+            ),
+            BuilderConfig::Server(server) => {
+                (SERVER_MAX_PARALLEL, BuilderTarget::Server(server.clone()))
+            }
+            BuilderConfig::Aws(aws) => (AWS_MAX_PARALLEL, BuilderTarget::Aws(aws.clone())),
+        };
+        Ok(Self {
+            name: name.clone(),
+            max_parallel,
+            target,
+        })
     }
 }
 
@@ -79,8 +102,14 @@ pub fn job_for(
         })
         .cloned()
         .collect();
-    let cli =
-        (!builder.local.docker_cli.is_empty()).then(|| PathBuf::from(&builder.local.docker_cli));
+    // Remote builders use their host's own Docker settings (the agent's config).
+    let (cli, extra_args) = match &builder.target {
+        BuilderTarget::Local(local) => (
+            (!local.docker_cli.is_empty()).then(|| PathBuf::from(&local.docker_cli)),
+            local.extra_args.clone(),
+        ),
+        BuilderTarget::Server(_) | BuilderTarget::Aws(_) => (None, Vec::new()),
+    };
     BuildJob {
         build_name: build.name.to_string(),
         config: config.clone(),
@@ -97,7 +126,7 @@ pub fn job_for(
         docker: DockerSettings {
             host: settings.docker_host.clone(),
             cli,
-            extra_args: builder.local.extra_args.clone(),
+            extra_args,
         },
     }
 }

@@ -52,6 +52,24 @@ struct Inner {
     logs: Mutex<HashMap<i64, Arc<RunLog>>>,
     /// Per builder: how many runs may go at once, and who waits (run ids in order).
     queues: Mutex<HashMap<String, BuilderQueue>>,
+    observers: Mutex<Vec<Arc<dyn RunObserver>>>,
+    /// Runs on Aws builders (set once at start-up).
+    ec2: std::sync::OnceLock<crate::aws::Ec2Builders>,
+}
+
+/// Overrides for one run (webhook tag pushes); the default changes nothing.
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    /// Build this version instead of the build's (bumped) one. After a
+    /// success it is saved only when auto-increment is on and it is newer.
+    pub version: Option<Version>,
+    /// Check out this commit instead of the build's `commit` (or branch head).
+    pub commit: Option<String>,
+}
+
+/// Told about every run that ends (alerts, metrics). Must not block.
+pub trait RunObserver: Send + Sync {
+    fn run_finished(&self, run: &Run);
 }
 
 struct LiveRun {
@@ -80,22 +98,77 @@ impl RunManager {
                 live: Mutex::new(HashMap::new()),
                 logs: Mutex::new(HashMap::new()),
                 queues: Mutex::new(HashMap::new()),
+                observers: Mutex::new(Vec::new()),
+                ec2: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Adds an observer of finished runs.
+    pub fn observe(&self, observer: Arc<dyn RunObserver>) {
+        if let Ok(mut observers) = self.inner.observers.lock() {
+            observers.push(observer);
+        }
+    }
+
+    /// Newest wins: cancels the build's live run (if any), waits up to `wait`
+    /// for it to end, then starts a new run.
+    pub async fn start_replacing(
+        &self,
+        build_name: &str,
+        trigger: &str,
+        wait: std::time::Duration,
+    ) -> Result<Run, RunError> {
+        self.start_replacing_with(build_name, trigger, wait, StartOptions::default())
+            .await
+    }
+
+    /// [`Self::start_replacing`] with [`StartOptions`].
+    pub async fn start_replacing_with(
+        &self,
+        build_name: &str,
+        trigger: &str,
+        wait: std::time::Duration,
+        options: StartOptions,
+    ) -> Result<Run, RunError> {
+        if let Some(run_id) = self.live_run_of(build_name) {
+            if let Some(token) = self.token_of(run_id) {
+                token.cancel();
+            }
+            let deadline = tokio::time::Instant::now() + wait;
+            while self.live_run_of(build_name).is_some() && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+        self.start_with(build_name, trigger, options).await
     }
 
     /// Starts a run of `build_name` in the background and returns its record
     /// (queued). Refused while the build has a live run.
     pub async fn start(&self, build_name: &str, trigger: &str) -> Result<Run, RunError> {
+        self.start_with(build_name, trigger, StartOptions::default())
+            .await
+    }
+
+    /// [`Self::start`] with [`StartOptions`] (an explicit version or commit).
+    pub async fn start_with(
+        &self,
+        build_name: &str,
+        trigger: &str,
+        options: StartOptions,
+    ) -> Result<Run, RunError> {
         let store = &self.inner.store;
-        let build = store.build(build_name).await?;
+        let mut build = store.build(build_name).await?;
+        if let Some(commit) = options.commit {
+            build.config.commit = commit;
+        }
         let catalog = store.catalog().await?;
         let builder =
             ResolvedBuilder::for_build(&build, &catalog).map_err(RunError::Unsupported)?;
-        let version = if build.config.auto_increment_version {
-            build.config.version.bump_patch()
-        } else {
-            build.config.version
+        let version = match options.version {
+            Some(version) => version,
+            None if build.config.auto_increment_version => build.config.version.bump_patch(),
+            None => build.config.version,
         };
 
         if let Some(run_id) = self.live_run_of(build_name) {
@@ -192,6 +265,18 @@ impl RunManager {
         &self.inner.store
     }
 
+    /// Lets runs on Aws builders launch EC2 instances (called once at start-up).
+    pub fn use_ec2(&self, ec2: crate::aws::Ec2Builders) {
+        if self.inner.ec2.set(ec2).is_err() {
+            tracing::warn!("EC2 builders were already set up; keeping the first");
+        }
+    }
+
+    /// Root for relative `build_path`s of files-on-host builds (Local).
+    pub fn host_builds_dir(&self) -> &std::path::Path {
+        &self.inner.settings.host_builds_dir
+    }
+
     pub fn log_dir(&self) -> &std::path::Path {
         &self.inner.settings.log_dir
     }
@@ -279,10 +364,14 @@ impl RunManager {
             }
         };
         let succeeded = end.status == RunStatus::Success;
-        if let Err(e) = store.finish_run(run_id, end).await {
-            tracing::error!(run_id, error = %e, "cannot record the end of a run");
-        }
-        if succeeded && build.config.auto_increment_version {
+        let finished = match store.finish_run(run_id, end).await {
+            Ok(run) => Some(run),
+            Err(e) => {
+                tracing::error!(run_id, error = %e, "cannot record the end of a run");
+                None
+            }
+        };
+        if succeeded && build.config.auto_increment_version && version > build.config.version {
             if let Err(e) = store.set_build_version(&build_name, version).await {
                 tracing::error!(build = %build_name, error = %e, "cannot save the new version");
             }
@@ -292,6 +381,17 @@ impl RunManager {
             logs.remove(&run_id);
         }
         self.release(&build_name);
+        if let Some(run) = finished {
+            let observers = self
+                .inner
+                .observers
+                .lock()
+                .map(|o| o.clone())
+                .unwrap_or_default();
+            for observer in observers {
+                observer.run_finished(&run);
+            }
+        }
     }
 
     async fn run_now(
@@ -336,7 +436,8 @@ impl RunManager {
                 cancel.cancel();
             })
         };
-        let result = kiln_engine::run_build(job, sink, cancel.clone()).await;
+        let result =
+            super::execute::execute(builder, run_id, job, sink, cancel, self.inner.ec2.get()).await;
         timer.abort();
         let _ = saver.await;
         match result {

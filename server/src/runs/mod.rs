@@ -1,13 +1,22 @@
 //! Build runs on the server: one live run per build, a queue per builder,
 //! cancel, timeout, live logs, and the run records in the store. The build
-//! itself is done by `kiln-engine`.
+//! itself is done by `kiln-engine`: on this server (Local builders), on a
+//! kiln-agent (Server builders, `remote.rs`), or on a temporary EC2 instance
+//! running kiln-agent (Aws builders, `crate::aws`); `execute.rs` dispatches.
 
+mod control;
+mod execute;
+mod host_dockerfile;
 mod job;
 mod log;
 mod manager;
+mod remote;
 
+pub use execute::run_key;
+pub use host_dockerfile::{HostDockerfile, HostDockerfileError};
 pub use log::{read_log_file, LogEvent};
-pub use manager::{RunError, RunManager, RunSettings};
+pub use manager::{RunError, RunManager, RunObserver, RunSettings, StartOptions};
+pub use remote::run_on_agent;
 
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -1,0 +1,25 @@
+//! Server functions: the UI's only door to data. Each is a thin call into the
+//! store, the run manager (through [`crate::ssr::RunControl`]) or the domain;
+//! validation lives in `kiln-domain`.
+
+mod builds;
+mod config;
+mod resources;
+mod runs;
+mod sync;
+
+pub use builds::*;
+pub use config::*;
+pub use resources::*;
+pub use runs::*;
+pub use sync::*;
+
+use leptos::prelude::ServerFnError;
+
+/// The message inside a server function error, without Leptos's prefix.
+pub fn error_text(err: &ServerFnError) -> String {
+    match err {
+        ServerFnError::ServerError(msg) => msg.clone(),
+        other => other.to_string(),
+    }
+}

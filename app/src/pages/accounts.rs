@@ -1,0 +1,169 @@
+use super::variables::Feedback;
+use crate::api::{create_account, delete_account, error_text, list_accounts, set_account_token};
+use crate::components::ErrorText;
+use crate::wire::AccountView;
+use leptos::prelude::*;
+
+/// Git and registry accounts; tokens are write-only.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let message = RwSignal::new(None::<Result<String, String>>);
+    view! {
+        <h1>"Accounts"</h1>
+        <p class="hint">"Credentials for git providers and image registries, named by domain and username. Tokens are never shown after saving."</p>
+        <Feedback message/>
+        <AccountSection kind="git" title="Git accounts" message/>
+        <AccountSection kind="registry" title="Registry accounts" message/>
+    }
+    .into_any()
+}
+
+#[component]
+fn AccountSection(
+    kind: &'static str,
+    title: &'static str,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let accounts = Resource::new(
+        move || changed.get(),
+        move |_| list_accounts(kind.to_string()),
+    );
+    view! {
+        <section class="card" id=format!("{kind}-accounts")>
+            <h2>{title}</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match accounts.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"None yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                            <table class="accounts">
+                                <thead><tr><th>"Domain"</th><th>"Username"</th><th>"Token"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|a| view! { <AccountRow kind account=a changed message/> }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <NewAccount kind changed message/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn NewAccount(
+    kind: &'static str,
+    changed: RwSignal<u32>,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let domain = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
+    let id = move |part: &str| format!("new-{kind}-{part}");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (d, u, t) = (domain.get(), username.get(), token.get());
+        leptos::task::spawn_local(async move {
+            match create_account(kind.to_string(), d.clone(), u.clone(), t).await {
+                Ok(()) => {
+                    message.set(Some(Ok(format!("Account {u} on {d} created."))));
+                    domain.set(String::new());
+                    username.set(String::new());
+                    token.set(String::new());
+                    changed.update(|c| *c += 1);
+                }
+                Err(e) => message.set(Some(Err(error_text(&e)))),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="inline-form" id=id("form")>
+            <label for=id("domain")>"Domain"</label>
+            <input id=id("domain") type="text" required prop:value=domain
+                placeholder=if kind == "git" { "github.com" } else { "ghcr.io" }
+                on:input=move |ev| domain.set(event_target_value(&ev))/>
+            <label for=id("username")>"Username"</label>
+            <input id=id("username") type="text" required autocomplete="off" prop:value=username
+                on:input=move |ev| username.set(event_target_value(&ev))/>
+            <label for=id("token")>"Token"</label>
+            <input id=id("token") type="password" autocomplete="new-password" prop:value=token
+                on:input=move |ev| token.set(event_target_value(&ev))/>
+            <button type="submit">"Add account"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn AccountRow(
+    kind: &'static str,
+    account: AccountView,
+    changed: RwSignal<u32>,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let token = RwSignal::new(String::new());
+    let AccountView {
+        domain,
+        username,
+        has_token,
+    } = account;
+    let label = format!("{username} on {domain}");
+    let replace = {
+        let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
+            let new_token = token.get();
+            leptos::task::spawn_local(async move {
+                match set_account_token(kind.to_string(), domain, username, new_token).await {
+                    Ok(()) => {
+                        message.set(Some(Ok(format!("Token of {label} replaced."))));
+                        changed.update(|c| *c += 1);
+                    }
+                    Err(e) => message.set(Some(Err(error_text(&e)))),
+                }
+            });
+        }
+    };
+    let remove = {
+        let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
+        move |_| {
+            let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
+            leptos::task::spawn_local(async move {
+                match delete_account(kind.to_string(), domain, username).await {
+                    Ok(()) => {
+                        message.set(Some(Ok(format!("Account {label} deleted."))));
+                        changed.update(|c| *c += 1);
+                    }
+                    Err(e) => message.set(Some(Err(error_text(&e)))),
+                }
+            });
+        }
+    };
+    view! {
+        <tr>
+            <td>{domain.clone()}</td>
+            <td>{username.clone()}</td>
+            <td>
+                <form on:submit=replace class="token-form">
+                    <input type="password" autocomplete="new-password" prop:value=token
+                        aria-label=format!("New token for {label}")
+                        placeholder=if has_token { "set (hidden): type to replace" } else { "not set" }
+                        on:input=move |ev| token.set(event_target_value(&ev))/>
+                    <button type="submit" class="secondary">"Replace"</button>
+                </form>
+            </td>
+            <td>
+                <button type="button" class="danger" on:click=remove
+                    aria-label=format!("Delete account {label}")>"Delete"</button>
+            </td>
+        </tr>
+    }
+    .into_any()
+}

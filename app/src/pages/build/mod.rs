@@ -1,0 +1,74 @@
+//! The build page: header, quick links, the save bar and three tabs
+//! (Config, Dockerfile, Runs) as child routes sharing one [`Draft`].
+
+mod chart;
+mod config;
+mod dockerfile;
+pub(crate) mod draft;
+mod header;
+mod runs_tab;
+mod tag_preview;
+
+pub use config::ConfigTab;
+pub use dockerfile::DockerfileTab;
+pub use runs_tab::RunsTab;
+
+use crate::api::{error_text, get_build_page};
+use crate::components::{encode_segment, ErrorText};
+use crate::wire::BuildPageData;
+use draft::Draft;
+use header::BuildHeader;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_params_map;
+
+/// What the tabs need besides the draft.
+#[derive(Clone)]
+pub struct BuildPageInfo {
+    pub data: StoredValue<BuildPageData>,
+}
+
+#[component]
+pub fn BuildPage() -> impl IntoView {
+    let params = use_params_map();
+    let name = move || params.read().get("name").unwrap_or_default();
+    let page = Resource::new(name, get_build_page);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading build…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(data) => view! { <BuildLoaded data/> }.into_any(),
+                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn BuildLoaded(data: BuildPageData) -> impl IntoView {
+    let draft = Draft::new(data.build.clone());
+    provide_context(draft);
+    let base = format!("/builds/{}", encode_segment(data.build.name.as_str()));
+    provide_context(BuildPageInfo {
+        data: StoredValue::new(data.clone()),
+    });
+    view! {
+        <BuildHeader data/>
+        <nav class="tabs" aria-label="Build sections">
+            <A href=base.clone() exact=true>"Config"</A>
+            <A href=format!("{base}/dockerfile")>"Dockerfile"</A>
+            <A href=format!("{base}/runs")>"Runs"</A>
+        </nav>
+        <section class="tab-panel">
+            <Outlet/>
+        </section>
+    }
+    .into_any()
+}
+
+/// The page's data for a tab.
+pub fn use_page_info() -> Option<BuildPageInfo> {
+    use_context::<BuildPageInfo>()
+}

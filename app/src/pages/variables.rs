@@ -1,0 +1,182 @@
+use crate::api::{create_variable, delete_variable, error_text, list_variables, update_variable};
+use crate::components::ErrorText;
+use crate::wire::VariableView;
+use leptos::prelude::*;
+
+/// Variables (`[[NAME]]` in build args): create, edit, delete. Secret
+/// values are write-only: the page never receives them.
+#[component]
+pub fn VariablesPage() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let variables = Resource::new(move || changed.get(), |_| list_variables());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    view! {
+        <h1>"Variables and secrets"</h1>
+        <p class="hint">"Used as [[NAME]] in build args and secret args. Secret values are never shown after saving."</p>
+        <Feedback message/>
+        <Suspense fallback=|| view! { <p>"Loading variables…"</p> }>
+            {move || Suspend::new(async move {
+                match variables.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No variables yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="resource-list" id="variables">
+                            {list.into_iter().map(|v| view! { <VariableRow variable=v changed message/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <NewVariable changed message/>
+    }
+    .into_any()
+}
+
+/// The outcome of the last action: a confirmation or the server's message.
+#[component]
+pub fn Feedback(message: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    move || {
+        message.get().map(|m| match m {
+            Ok(text) => view! { <p class="notice" role="status">{text}</p> }.into_any(),
+            Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn NewVariable(
+    changed: RwSignal<u32>,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let secret = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let (n, v, d, s) = (name.get(), value.get(), description.get(), secret.get());
+        leptos::task::spawn_local(async move {
+            match create_variable(n.clone(), v, d, s).await {
+                Ok(()) => {
+                    message.set(Some(Ok(format!("Variable {n} created."))));
+                    name.set(String::new());
+                    value.set(String::new());
+                    description.set(String::new());
+                    secret.set(false);
+                    changed.update(|c| *c += 1);
+                }
+                Err(e) => message.set(Some(Err(error_text(&e)))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"New variable"</h2>
+            <form on:submit=submit id="new-variable">
+                <div class="form-grid">
+                    <label for="var-name">"Name"</label>
+                    <input id="var-name" type="text" required autocomplete="off" prop:value=name
+                        on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <label for="var-value">"Value"</label>
+                    <input id="var-value" type=move || if secret.get() { "password" } else { "text" }
+                        autocomplete="off" prop:value=value
+                        on:input=move |ev| value.set(event_target_value(&ev))/>
+                    <label for="var-description">"Description"</label>
+                    <input id="var-description" type="text" prop:value=description
+                        on:input=move |ev| description.set(event_target_value(&ev))/>
+                    <label for="var-secret">"Secret"</label>
+                    <input id="var-secret" type="checkbox" prop:checked=secret
+                        on:change=move |ev| secret.set(event_target_checked(&ev))/>
+                </div>
+                <button type="submit" disabled=move || busy.get()>"Create variable"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn VariableRow(
+    variable: VariableView,
+    changed: RwSignal<u32>,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let name = variable.name.clone();
+    let is_secret = RwSignal::new(variable.is_secret);
+    let description = RwSignal::new(variable.description.clone());
+    let value = RwSignal::new(variable.value.clone().unwrap_or_default());
+    let was_secret = variable.is_secret;
+    let id = |part: &str| format!("var-{}-{part}", variable.name);
+    let save = {
+        let name = name.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let name = name.clone();
+            let typed = value.get();
+            let secret = is_secret.get();
+            let new_value = if was_secret && typed.is_empty() {
+                None
+            } else {
+                Some(typed)
+            };
+            let description = description.get();
+            leptos::task::spawn_local(async move {
+                match update_variable(name.clone(), description, secret, new_value).await {
+                    Ok(()) => {
+                        message.set(Some(Ok(format!("Variable {name} saved."))));
+                        changed.update(|c| *c += 1);
+                    }
+                    Err(e) => message.set(Some(Err(error_text(&e)))),
+                }
+            });
+        }
+    };
+    let remove = {
+        let name = name.clone();
+        move |_| {
+            let name = name.clone();
+            leptos::task::spawn_local(async move {
+                match delete_variable(name.clone()).await {
+                    Ok(()) => {
+                        message.set(Some(Ok(format!("Variable {name} deleted."))));
+                        changed.update(|c| *c += 1);
+                    }
+                    Err(e) => message.set(Some(Err(error_text(&e)))),
+                }
+            });
+        }
+    };
+    let shown = if variable.is_secret {
+        "secret (hidden)".to_string()
+    } else {
+        variable.value.clone().unwrap_or_default()
+    };
+    view! {
+        <li class="resource" data-name=name.clone()>
+            <form on:submit=save>
+                <h3><code>{format!("[[{}]]", variable.name)}</code></h3>
+                <p class="muted current-value">{shown}</p>
+                <div class="form-grid">
+                    <label for=id("value")>{if was_secret { "New value" } else { "Value" }}</label>
+                    <input id=id("value") type=move || if is_secret.get() { "password" } else { "text" }
+                        autocomplete="off" prop:value=value
+                        placeholder=if was_secret { "leave empty to keep" } else { "" }
+                        on:input=move |ev| value.set(event_target_value(&ev))/>
+                    <label for=id("description")>"Description"</label>
+                    <input id=id("description") type="text" prop:value=description
+                        on:input=move |ev| description.set(event_target_value(&ev))/>
+                    <label for=id("secret")>"Secret"</label>
+                    <input id=id("secret") type="checkbox" prop:checked=is_secret
+                        on:change=move |ev| is_secret.set(event_target_checked(&ev))/>
+                </div>
+                <button type="submit">"Save"</button>
+                <button type="button" class="danger" on:click=remove
+                    aria-label=format!("Delete variable {name}")>"Delete"</button>
+            </form>
+        </li>
+    }
+    .into_any()
+}

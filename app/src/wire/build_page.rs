@@ -1,0 +1,40 @@
+use super::RunView;
+use kiln_domain::{Build, ValidationError};
+use serde::{Deserialize, Serialize};
+
+/// Everything the build page needs. `build` has its secrets redacted
+/// (`kiln_domain::redact`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuildPageData {
+    pub build: Build,
+    pub last_run: Option<RunView>,
+    /// `scheme://host` the browser used, for the webhook URLs.
+    pub origin: String,
+    pub choices: Choices,
+    pub now_ms: i64,
+}
+
+/// What the config form offers in its pickers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Choices {
+    pub builders: Vec<String>,
+    pub git_accounts: Vec<AccountRef>,
+    pub registry_accounts: Vec<AccountRef>,
+    pub repos: Vec<String>,
+}
+
+/// An account by (domain, username).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRef {
+    pub domain: String,
+    pub username: String,
+}
+
+/// What saving a build's config did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SaveAnswer {
+    /// Saved; the stored build, redacted.
+    Saved(Box<Build>),
+    /// Refused; every problem, by field.
+    Invalid(Vec<ValidationError>),
+}

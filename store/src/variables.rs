@@ -1,0 +1,81 @@
+//! Variables one at a time (the UI's Variables page), each write validated
+//! against the whole catalog.
+
+use crate::write::{apply_changes, delete};
+use crate::{now_millis, Store, StoreError};
+use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
+use kiln_domain::validation::validate_catalog;
+use kiln_domain::{Secret, Variable};
+
+/// A change to an existing variable; `value: None` keeps the stored value
+/// (secret values are write-only in the UI).
+#[derive(Clone, Debug)]
+pub struct VariableEdit {
+    pub description: String,
+    pub is_secret: bool,
+    pub value: Option<Secret>,
+}
+
+impl Store {
+    /// Every variable ordered by name, values included (callers hide secrets).
+    pub async fn list_variables(&self) -> Result<Vec<Variable>, StoreError> {
+        Ok(self.catalog().await?.variables)
+    }
+
+    /// Creates a variable after validating the catalog with it.
+    pub async fn create_variable(&self, new: Variable) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut catalog = self.catalog().await?;
+        if catalog.variables.iter().any(|v| v.name == new.name) {
+            return Err(StoreError::AlreadyExists {
+                kind: "variable",
+                name: new.name.to_string(),
+            });
+        }
+        let name = new.name.to_string();
+        catalog.variables.push(new);
+        validate_catalog(&catalog)?;
+        let change = change(name, ChangeAction::Create);
+        apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
+    }
+
+    /// Changes a variable's description, secrecy and (when given) value.
+    pub async fn update_variable(&self, name: &str, edit: VariableEdit) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut catalog = self.catalog().await?;
+        let slot = catalog
+            .variables
+            .iter_mut()
+            .find(|v| v.name.as_str() == name)
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "variable",
+                name: name.to_string(),
+            })?;
+        slot.description = edit.description;
+        slot.is_secret = edit.is_secret;
+        if let Some(value) = edit.value {
+            slot.value = value;
+        }
+        validate_catalog(&catalog)?;
+        let change = change(name.to_string(), ChangeAction::Update);
+        apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
+    }
+
+    /// Deletes a variable by name.
+    pub async fn delete_variable(&self, name: &str) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut catalog = self.catalog().await?;
+        catalog.variables.retain(|v| v.name.as_str() != name);
+        validate_catalog(&catalog)?;
+        delete(&self.db, ResourceKind::Variable, name).await
+    }
+}
+
+fn change(name: String, action: ChangeAction) -> Change {
+    Change {
+        kind: ResourceKind::Variable,
+        name,
+        action,
+        fields: Vec::new(),
+    }
+}
