@@ -15,6 +15,7 @@ docker_ok() { command -v docker >/dev/null && docker version --format '{{.Server
 if ! docker_ok && ! command -v dockerd >/dev/null; then apt_pkgs+=(docker.io); fi
 if [ "$want_test" = 1 ]; then
   apt_pkgs+=(docker.io docker-registry busybox-static apache2-utils chromium chromium-driver)
+  apt_pkgs+=(python3 python3-venv curl)
 fi
 missing=()
 for p in "${apt_pkgs[@]}"; do
@@ -49,4 +50,16 @@ if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
   log "npm binaryen@132 into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   npm i --silent --no-audit --no-fund --prefix "$TOOLS_DIR" binaryen@132.0.0
+fi
+
+# moto, the EC2 emulator the Aws-builder tests start (testkit's moto.rs uses
+# the same venv, and installs it itself when this step was skipped).
+if [ "$want_test" = 1 ]; then
+  MOTO_VENV="${KILN_TESTKIT_DIR:-/var/tmp/kiln-testkit}/moto-venv"
+  if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+    log "pip install 'moto[server]' into $MOTO_VENV"
+    mkdir -p "$(dirname "$MOTO_VENV")"
+    python3 -m venv "$MOTO_VENV"
+    "$MOTO_VENV/bin/pip" install --quiet 'moto[server]'
+  fi
 fi

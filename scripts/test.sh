@@ -13,4 +13,7 @@ cargo clippy -p kiln-frontend --target wasm32-unknown-unknown -- -D warnings
 scripts/monaco.sh
 cargo leptos build
 trap 'testkit/scripts/stop-services.sh >/dev/null 2>&1 || true' EXIT
+# The workspace build nextest makes includes kiln-agent (it has integration
+# tests); the server's agent and EC2 tests use that binary.
+export KILN_AGENT_BIN="$CARGO_TARGET_DIR/debug/kiln-agent"
 cargo nextest run --workspace --exclude kiln-frontend --no-fail-fast

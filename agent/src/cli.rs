@@ -44,4 +44,9 @@ pub struct Args {
     /// The PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Tests only: speak this protocol version instead of the real one, to
+    /// check how a Kiln server reports a mismatched agent.
+    #[arg(long, hide = true, env = "KILN_AGENT_TEST_PROTOCOL_VERSION")]
+    pub test_protocol_version: Option<u32>,
 }

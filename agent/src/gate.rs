@@ -8,7 +8,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use kiln_protocol::{
     keys_match, mismatch_message, ErrorKind, AGENT_VERSION_HEADER, KEY_HEADER, PROTOCOL_HEADER,
-    PROTOCOL_VERSION,
 };
 
 use crate::routes::{error_response, AgentState};
@@ -23,7 +22,7 @@ pub async fn gate(State(state): State<AgentState>, request: Request, next: Next)
         Err((status, kind, message)) => error_response(status, kind, message),
     };
     let headers = response.headers_mut();
-    headers.insert(PROTOCOL_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+    headers.insert(PROTOCOL_HEADER, HeaderValue::from(state.protocol));
     headers.insert(
         AGENT_VERSION_HEADER,
         HeaderValue::from_static(AGENT_VERSION),
@@ -54,9 +53,9 @@ fn check(state: &AgentState, headers: &HeaderMap) -> Result<(), Refusal> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u32>().ok());
     match theirs {
-        Some(version) if version == PROTOCOL_VERSION => Ok(()),
+        Some(version) if version == state.protocol => Ok(()),
         Some(version) => {
-            let message = mismatch_message(version, PROTOCOL_VERSION, AGENT_VERSION);
+            let message = mismatch_message(version, state.protocol, AGENT_VERSION);
             tracing::warn!("{message}");
             Err((StatusCode::CONFLICT, ErrorKind::ProtocolMismatch, message))
         }
@@ -64,7 +63,8 @@ fn check(state: &AgentState, headers: &HeaderMap) -> Result<(), Refusal> {
             StatusCode::CONFLICT,
             ErrorKind::ProtocolMismatch,
             format!(
-                "the request has no {PROTOCOL_HEADER} header; kiln-agent {AGENT_VERSION} speaks protocol {PROTOCOL_VERSION} with Kiln servers"
+                "the request has no {PROTOCOL_HEADER} header; kiln-agent {AGENT_VERSION} speaks protocol {} with Kiln servers",
+                state.protocol
             ),
         )),
     }

@@ -25,6 +25,9 @@ pub struct AgentState {
     pub key: Option<Arc<Secret>>,
     pub host: Arc<HostSettings>,
     pub builds: LiveBuilds,
+    /// The protocol version this agent speaks: [`PROTOCOL_VERSION`] except
+    /// under `--test-protocol-version`.
+    pub protocol: u32,
 }
 
 /// The router: the request endpoint behind the gate; anything else is 404
@@ -101,7 +104,7 @@ async fn health(state: &AgentState) -> HealthReport {
     let docker = crate::docker::engine_version(state.host.docker_host.as_deref()).await;
     HealthReport {
         agent_version: AGENT_VERSION.to_string(),
-        protocol_version: PROTOCOL_VERSION,
+        protocol_version: state.protocol,
         docker_version: docker.as_ref().ok().cloned(),
         docker_error: docker.err(),
     }

@@ -47,6 +47,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         key,
         host: Arc::new(host),
         builds: LiveBuilds::default(),
+        protocol: args
+            .test_protocol_version
+            .unwrap_or(kiln_protocol::PROTOCOL_VERSION),
     });
     match tls {
         None => {

@@ -389,6 +389,28 @@ async fn a_protocol_mismatch_is_explained() {
         .await
         .expect("answer");
     assert_eq!(response.status().as_u16(), 409);
+
+    // The client side: an agent speaking another version is named as such.
+    let other = Agent::start(&engine, &["--test-protocol-version", "99"]);
+    let error = other
+        .client()
+        .request(Health {})
+        .await
+        .expect_err("mismatch");
+    assert!(
+        matches!(error, ClientError::ProtocolMismatch { .. }),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("speaks kiln-agent protocol {PROTOCOL_VERSION}"))
+            && message.contains(&format!(
+                "kiln-agent {} speaks protocol 99",
+                env!("CARGO_PKG_VERSION")
+            ))
+            && message.contains("/agent/kiln-agent"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -91,6 +91,7 @@ await withBrowser(async (page) => {
   await page.waitForSelector('#dockerfile-editor[data-editor="ready"]', { timeout: 30000 });
   const text = await page.locator('#dockerfile-editor .view-lines').innerText();
   expect(text.includes('typed-in-monaco'), `editor after reload: ${text}`);
+  await page.waitForSelector('#dockerfile-editor span[class^=mtk]:not(.mtk1)', { timeout: 15000 });
   const keywords = await page.locator('#dockerfile-editor span[class^=mtk]:not(.mtk1)').allInnerTexts();
   expect(keywords.some((k) => k.includes('FROM') || k.includes('RUN')), `no highlighted keyword: ${keywords}`);
   await screenshot(page, 'build-dockerfile');

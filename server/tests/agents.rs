@@ -63,7 +63,6 @@ dockerfile = """
 }
 
 #[tokio::test]
-#[ignore = "agent/EC2 tests hung under parallel cargo builds at the session cut; re-enable once verified alone"]
 async fn a_server_builder_builds_on_the_agent_with_live_logs_and_pushes() {
     let engine = engine().await;
     let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
@@ -124,7 +123,6 @@ async fn a_server_builder_builds_on_the_agent_with_live_logs_and_pushes() {
 }
 
 #[tokio::test]
-#[ignore = "agent/EC2 tests hung under parallel cargo builds at the session cut; re-enable once verified alone"]
 async fn cancel_and_timeout_reach_the_agent() {
     let engine = engine().await;
     let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
@@ -226,7 +224,6 @@ async fn cancel_and_timeout_reach_the_agent() {
 }
 
 #[tokio::test]
-#[ignore = "agent/EC2 tests hung under parallel cargo builds at the session cut; re-enable once verified alone"]
 async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
     let engine = engine().await;
     let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
@@ -238,6 +235,8 @@ async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
     let tls_agent = start_agent(&engine, tls_dir.path(), &["--tls"]);
     let fingerprint = tls_agent.fingerprint().expect("fingerprint");
     let other = "AA:".repeat(31) + "AA";
+    let old_dir = tempfile::tempdir().unwrap();
+    let old_agent = start_agent(&engine, old_dir.path(), &["--test-protocol-version", "99"]);
     let mut server = start_with_engine(&engine);
     let builders = [
         server_builder("remote", agent.url(), AGENT_KEY, None),
@@ -245,6 +244,7 @@ async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
         server_builder("nowhere", "http://127.0.0.1:1", AGENT_KEY, None),
         server_builder("secure", tls_agent.url(), AGENT_KEY, Some(fingerprint)),
         server_builder("impostor", tls_agent.url(), AGENT_KEY, Some(&other)),
+        server_builder("mismatched", old_agent.url(), AGENT_KEY, None),
     ]
     .concat();
     apply(&server, &builders).await;
@@ -261,6 +261,19 @@ async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
     let error = run["error"].as_str().unwrap();
     assert!(
         error.contains("401") && error.contains("passkey"),
+        "{error}"
+    );
+    apply(
+        &server,
+        &build_on("too-old", "mismatched", &registry, &dockerfile, ""),
+    )
+    .await;
+    let run_id = start_run(&server, "too-old").await;
+    let run = wait_run(&server, run_id, Duration::from_secs(30)).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let error = run["error"].as_str().unwrap();
+    assert!(
+        error.contains("protocol mismatch") && error.contains("speaks protocol 99"),
         "{error}"
     );
 
@@ -295,6 +308,14 @@ async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
             .contains("cannot reach kiln-agent"),
         "{nowhere}"
     );
+    let mismatched = health("mismatched");
+    assert!(
+        mismatched["reason"]
+            .as_str()
+            .unwrap()
+            .contains("protocol mismatch"),
+        "{mismatched}"
+    );
     let impostor = health("impostor");
     assert!(
         impostor["reason"].as_str().unwrap().contains("fingerprint"),
@@ -303,7 +324,6 @@ async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
 }
 
 #[tokio::test]
-#[ignore = "agent/EC2 tests hung under parallel cargo builds at the session cut; re-enable once verified alone"]
 async fn the_agent_binary_is_served_from_beside_kiln() {
     let agent = agent_bin();
     let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
@@ -342,5 +362,50 @@ async fn the_agent_binary_is_served_from_beside_kiln() {
         text.contains("no kiln-agent binary at")
             && text.contains("cargo build --release -p kiln-agent"),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_files_on_host_dockerfile_is_read_where_the_build_runs() {
+    let engine = engine().await;
+    let dir = tempfile::tempdir().unwrap();
+    let agent = start_agent(&engine, dir.path(), &[]);
+    let server = start_with_engine(&engine);
+    let host = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(host.path().join("app/docker")).unwrap();
+    std::fs::write(
+        host.path().join("app/docker/Dockerfile.prod"),
+        "FROM kiln-test/base:1\n",
+    )
+    .unwrap();
+    let on = |name: &str, builder: &str, dockerfile: &str| {
+        format!(
+            "[[build]]\nname = \"{name}\"\n[build.config]\nbuilder = \"{builder}\"\nfiles_on_host = true\nbuild_path = \"{}\"\ndockerfile_path = \"{dockerfile}\"\n",
+            host.path().join("app").display()
+        )
+    };
+    let toml = [
+        server_builder("remote", agent.url(), AGENT_KEY, None),
+        on("via-agent", "remote", "docker/Dockerfile.prod"),
+        on("via-local", "", "docker/Dockerfile.prod"),
+        on("missing", "remote", "docker/Nope"),
+    ]
+    .concat();
+    apply(&server, &toml).await;
+    for (build, builder) in [("via-agent", "remote"), ("via-local", "local")] {
+        let (status, body) =
+            get_json(&server, &format!("/api/v1/builds/{build}/host-dockerfile")).await;
+        assert_eq!(status, 200, "{build}: {body}");
+        assert_eq!(
+            body["contents"], "FROM kiln-test/base:1\n",
+            "{build}: {body}"
+        );
+        assert_eq!(body["builder"], builder, "{body}");
+    }
+    let (status, body) = get_json(&server, "/api/v1/builds/missing/host-dockerfile").await;
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("no Dockerfile at"),
+        "{body}"
     );
 }

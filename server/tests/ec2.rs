@@ -451,6 +451,49 @@ async fn an_agent_that_never_answers_gets_its_instance_terminated() {
     assert!(error.contains("did not answer within 3 s"), "{error}");
     t.wait_state(run_id, "terminated", Duration::from_secs(10))
         .await;
+    // A launch EC2 refuses (moto knows no such subnet) leaves nothing behind.
+    apply(
+        &t.server,
+        &format!(
+            r#"
+[[builder]]
+name = "ec2-bad-subnet"
+[builder.config]
+type = "Aws"
+params.region = "{REGION}"
+params.ami_id = "ami-0a1b2c3d4e5f60718"
+params.subnet_id = "subnet-0000000000doesnotexist"
+
+[[build]]
+name = "ec2-no-launch"
+[build.config]
+builder = "ec2-bad-subnet"
+dockerfile = "FROM kiln-test/base:1"
+"#
+        ),
+    )
+    .await;
+    let before = t.instances(None).await.len();
+    let run_id = start_run(&t.server, "ec2-no-launch").await;
+    let run = wait_run(&t.server, run_id, Duration::from_secs(60)).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(
+        run["error"]
+            .as_str()
+            .unwrap()
+            .contains("RunInstances failed"),
+        "{run}"
+    );
+    assert_eq!(
+        stage(&run, "Start Build Instance")["success"],
+        false,
+        "{run}"
+    );
+    assert_eq!(
+        t.instances(None).await.len(),
+        before,
+        "a refused launch made an instance"
+    );
     t.assert_none_running().await;
 }
 
@@ -637,7 +680,6 @@ async fn wait_for_log_line(server: &KilnServer, run_id: i64, needle: &str) {
 }
 
 #[tokio::test]
-#[ignore = "ran over 3 minutes under parallel builds at the session cut; re-enable once measured alone"]
 async fn kiln_side_overhead_per_ec2_run() {
     let t = Ec2Test::start(&[]).await;
     let nonce = nonce();

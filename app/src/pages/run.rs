@@ -79,11 +79,13 @@ fn RunDetail(data: RunPageData) -> impl IntoView {
             <span>{format!("run {run_id}")}</span>
         </nav>
         <header class="page-header">
-            <h1>{format!("Run {run_id}")}</h1>
-            <span id="run-status" data-status=move || run.with(|r| r.status.as_str())>
-                <StatusBadge status=Signal::derive(move || Some(run.with(|r| r.status)))/>
-            </span>
-            {queue}
+            <div class="title">
+                <h1>{format!("Run {run_id}")}</h1>
+                <span id="run-status" data-status=move || run.with(|r| r.status.as_str())>
+                    <StatusBadge status=Signal::derive(move || Some(run.with(|r| r.status)))/>
+                </span>
+                {queue}
+            </div>
             <Show when=move || live.get()>
                 <button type="button" class="danger" id="cancel-run"
                     disabled=move || cancel.pending().get()

@@ -12,12 +12,19 @@ use kiln_testkit::DockerEngine;
 
 pub const AGENT_KEY: &str = "server-test-agent-key-7163";
 
-/// `kiln-agent` next to the `kiln` under test, built (or found up to date)
-/// once per test process with the same cargo.
+/// `kiln-agent` next to the `kiln` under test: `KILN_AGENT_BIN` when set
+/// (`scripts/test.sh` points it at the binary nextest's workspace build
+/// made, so no test waits on the cargo lock), else built (or found up to
+/// date) once per test process with the same cargo.
 pub fn agent_bin() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            if let Some(bin) = std::env::var_os("KILN_AGENT_BIN") {
+                let bin = PathBuf::from(bin);
+                assert!(bin.is_file(), "KILN_AGENT_BIN={} is no file", bin.display());
+                return bin;
+            }
             let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
             let dir = kiln.parent().expect("kiln has a directory");
             let mut cargo = std::process::Command::new(env!("CARGO"));

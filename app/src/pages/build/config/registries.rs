@@ -1,19 +1,12 @@
 use crate::components::FieldErrors;
 use crate::pages::build::draft::Draft;
-use crate::wire::Choices;
 use kiln_domain::{ImageRegistry, ValidationError};
 use leptos::prelude::*;
 
 /// Where runs push: an editable list of (domain, account, organization).
-#[component]
-pub fn RegistriesGroup(draft: Draft, choices: Choices) -> impl IntoView {
+pub fn registries(draft: Draft) -> AnyView {
     let errors = draft.errors_signal();
     let count = Memo::new(move |_| draft.draft.with(|b| b.config.image_registry.len()));
-    let accounts = choices
-        .registry_accounts
-        .into_iter()
-        .map(|a| view! { <option value=a.username.clone()>{format!("{} on {}", a.username, a.domain)}</option> })
-        .collect_view();
     let add = move |_| draft.update(|c| c.image_registry.push(ImageRegistry::default()));
     let rows = move || {
         (0..count.get())
@@ -21,13 +14,11 @@ pub fn RegistriesGroup(draft: Draft, choices: Choices) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <fieldset class="group" id="registries">
-            <legend>"Registries"</legend>
-            <datalist id="registry-account-choices">{accounts}</datalist>
+        <div id="registries">
             <p class="hint">"Each run pushes every tag to each registry. None: the image is only built."</p>
             <ul class="registry-list">{rows}</ul>
             <button type="button" class="secondary" id="add-registry" on:click=add>"Add registry"</button>
-        </fieldset>
+        </div>
     }
     .into_any()
 }
