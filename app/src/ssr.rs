@@ -1,6 +1,6 @@
 //! Server-side state reached by server functions through Leptos context.
 
-use crate::wire::{BuilderHealth, BuilderView, RunView, LOCAL_BUILDER};
+use crate::wire::{BuilderHealth, BuilderView, RunView, SourceDockerfile, LOCAL_BUILDER};
 use kiln_domain::LogLine;
 use kiln_store::{Store, StoreError};
 use leptos::prelude::*;
@@ -50,6 +50,11 @@ pub trait RunControl: Send + Sync {
     fn run(&self, run_id: i64) -> BoxFuture<'_, Result<RunView, String>>;
     /// The log lines printed so far (all of them once the run has ended).
     fn run_log(&self, run_id: i64) -> BoxFuture<'_, Result<Vec<LogLine>, String>>;
+    /// A git or files-on-host build's Dockerfile, read where it runs.
+    fn source_dockerfile<'a>(
+        &'a self,
+        build: &'a str,
+    ) -> BoxFuture<'a, Result<SourceDockerfile, String>>;
 }
 
 /// The latest health of each builder, written by the server's checker.

@@ -4,7 +4,7 @@ mod build_page;
 mod resources;
 mod runs;
 
-pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer};
+pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer, SourceDockerfile};
 pub use resources::{AccountView, SyncAnswer, VariableView};
 pub use runs::{RunBrief, RunPageData, RunView, RunsOfBuild};
 

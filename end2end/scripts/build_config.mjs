@@ -1,12 +1,14 @@
 // Edits a build in the browser: tag preview, inline validation, save and
 // reload, unsaved changes kept across a reload, secret args hidden, and a
 // Dockerfile typed into Monaco (loaded only on that tab).
-// Usage: node scripts/build_config.mjs BASE_URL BUILD_NAME
+// Then shows a files-on-host build's Dockerfile read-only, as the builder
+// reads it.
+// Usage: node scripts/build_config.mjs BASE_URL BUILD_NAME HOST_BUILD_NAME
 import { withBrowser, waitHydrated, screenshot, expect, timeToInteractive } from './browser.mjs';
 
-const [base, name] = process.argv.slice(2);
-if (!base || !name) {
-  console.error('usage: build_config.mjs BASE_URL BUILD_NAME');
+const [base, name, hostBuild] = process.argv.slice(2);
+if (!base || !name || !hostBuild) {
+  console.error('usage: build_config.mjs BASE_URL BUILD_NAME HOST_BUILD_NAME');
   process.exit(2);
 }
 const preview = (page) => page.locator('#tag-preview').innerText();
@@ -95,6 +97,19 @@ await withBrowser(async (page) => {
   const keywords = await page.locator('#dockerfile-editor span[class^=mtk]:not(.mtk1)').allInnerTexts();
   expect(keywords.some((k) => k.includes('FROM') || k.includes('RUN')), `no highlighted keyword: ${keywords}`);
   await screenshot(page, 'build-dockerfile');
+
+  // A files-on-host build: the Dockerfile as the builder reads it, read-only.
+  await page.goto(base + '/builds/' + hostBuild + '/dockerfile');
+  await waitHydrated(page);
+  const readFrom = await page.locator('#dockerfile-read-from').innerText();
+  expect(readFrom.includes('svc/Dockerfile') && readFrom.includes("builder 'local'"), `read-from line: ${readFrom}`);
+  await page.waitForSelector('#dockerfile-editor[data-editor="ready"]', { timeout: 30000 });
+  const hostText = () => page.locator('#dockerfile-editor .view-lines').innerText();
+  expect((await hostText()).includes('read-from-the-host'), `host Dockerfile: ${await hostText()}`);
+  await page.click('#dockerfile-editor .view-lines');
+  await page.keyboard.type('typed-into-read-only');
+  expect(!(await hostText()).includes('typed-into-read-only'), 'the read-only editor took typing');
+  await screenshot(page, 'build-dockerfile-host');
 
   // The same page at phone width.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -8,7 +8,22 @@ use support::*;
 #[test]
 fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
     let server = start_kiln();
-    run_script("build_config.mjs", &[server.url(), "webapp"]);
+    // A files-on-host build whose Dockerfile the Local builder can read.
+    let host = tempfile::tempdir().expect("host dir");
+    std::fs::create_dir_all(host.path().join("svc")).expect("svc dir");
+    std::fs::write(
+        host.path().join("svc/Dockerfile"),
+        "FROM kiln-test/base:1\nRUN echo read-from-the-host\n",
+    )
+    .expect("host Dockerfile");
+    apply_sync(
+        &server,
+        &format!(
+            "[[build]]\nname = \"on-host\"\n[build.config]\nfiles_on_host = true\nbuild_path = \"{}\"\n",
+            host.path().join("svc").display()
+        ),
+    );
+    run_script("build_config.mjs", &[server.url(), "webapp", "on-host"]);
 
     let build = get(&server, "/api/v1/builds/webapp");
     assert!(build.contains("typed-in-monaco"), "{build}");

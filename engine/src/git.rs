@@ -20,6 +20,7 @@ use git2::{
 };
 use tokio_util::sync::CancellationToken;
 
+use crate::cached_dockerfile::LAST_BUILT_REF;
 use crate::error::{Abort, Outcome};
 use crate::stage::{StageHandle, Stream};
 
@@ -78,9 +79,6 @@ const UNSHALLOW: i32 = i32::MAX;
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 /// Nesting limit for submodules of submodules.
 const MAX_SUBMODULE_DEPTH: usize = 5;
-/// The ref that keeps the last built commit in the cache, so the next fetch
-/// can tell the server what it already has.
-const LAST_BUILT_REF: &str = "refs/kiln/last-built";
 
 struct Session<'a> {
     source: &'a GitSource,

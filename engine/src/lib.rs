@@ -51,6 +51,7 @@
 //! removed, and the result is [`RunResult::Cancelled`].
 
 mod build;
+mod cached_dockerfile;
 mod docker_api;
 mod docker_cli;
 mod error;
@@ -71,6 +72,7 @@ mod stage;
 
 use std::sync::Arc;
 
+pub use cached_dockerfile::{read_cached_dockerfile, CachedDockerfile};
 pub use host_dockerfile::{read_host_dockerfile, HostDockerfileError, MAX_DOCKERFILE_BYTES};
 pub use job::{BuildJob, DockerSettings, JobDirs};
 pub use output::{BuildOutput, PushedImage, RunResult};

@@ -239,9 +239,28 @@ version = "1.2.3"
         ),
     )
     .await;
+    // Before any run Kiln has no clone to show the Dockerfile from.
+    let (status, body) = get_json(&server, "/api/v1/builds/from-git/host-dockerfile").await;
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("run the build once"),
+        "{body}"
+    );
     let run_id = start_run(&server, "from-git").await;
     let run = wait_run(&server, run_id, Duration::from_secs(120)).await;
     assert_eq!(run["status"], "success", "{run}");
+    // After it, the Dockerfile is read from the clone cache at that commit.
+    let (status, body) = get_json(&server, "/api/v1/builds/from-git/host-dockerfile").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["contents"], "FROM kiln-test/base:1\nCOPY app.txt /app.txt\n",
+        "{body}"
+    );
+    assert_eq!(body["commit"], head.as_str(), "{body}");
+    assert_eq!(body["path"], "Dockerfile", "{body}");
     let short = &head[..7];
     assert_eq!(run["short_commit"], short);
     assert_eq!(run["commit"], head.as_str());

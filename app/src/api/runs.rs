@@ -1,4 +1,4 @@
-use crate::wire::{RunPageData, RunView, RunsOfBuild};
+use crate::wire::{RunPageData, RunView, RunsOfBuild, SourceDockerfile};
 use leptos::prelude::*;
 
 /// How many runs the Runs tab lists.
@@ -54,4 +54,14 @@ pub async fn get_run_page(id: i64) -> Result<RunPageData, ServerFnError> {
 pub async fn get_run(id: i64) -> Result<RunView, ServerFnError> {
     let ctx = crate::ssr::context()?;
     ctx.runs.run(id).await.map_err(crate::ssr::run_error)
+}
+
+/// A git or files-on-host build's Dockerfile, read where the build runs.
+#[server(prefix = "/rpc")]
+pub async fn get_source_dockerfile(name: String) -> Result<SourceDockerfile, ServerFnError> {
+    let ctx = crate::ssr::context()?;
+    ctx.runs
+        .source_dockerfile(&name)
+        .await
+        .map_err(crate::ssr::run_error)
 }

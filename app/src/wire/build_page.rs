@@ -38,3 +38,15 @@ pub enum SaveAnswer {
     /// Refused; every problem, by field.
     Invalid(Vec<ValidationError>),
 }
+
+/// A git or files-on-host build's Dockerfile, read where the build runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceDockerfile {
+    /// The builder that read it.
+    pub builder: String,
+    /// Its path on the builder host, or inside the repository.
+    pub path: String,
+    /// The commit it was read at (git sources: the last built one).
+    pub commit: Option<String>,
+    pub contents: String,
+}

@@ -1,8 +1,8 @@
 //! The web UI's door to runs: [`RunControl`] over the [`RunManager`].
 
-use super::{read_log_file, RunError, RunManager};
+use super::{read_log_file, HostDockerfileError, RunError, RunManager};
 use kiln_app::ssr::{BoxFuture, RunControl};
-use kiln_app::wire::RunView;
+use kiln_app::wire::{RunView, SourceDockerfile};
 use kiln_domain::{LogLine, Run};
 use kiln_store::StoreError;
 
@@ -62,6 +62,24 @@ impl RunControl for RunManager {
             read_log_file(self.log_dir(), run_id).map_err(|e| {
                 tracing::error!(run_id, error = %e, "cannot read run log");
                 INTERNAL.to_string()
+            })
+        })
+    }
+
+    fn source_dockerfile<'a>(
+        &'a self,
+        build: &'a str,
+    ) -> BoxFuture<'a, Result<SourceDockerfile, String>> {
+        Box::pin(async move {
+            let found = self.host_dockerfile(build).await.map_err(|e| match e {
+                HostDockerfileError::Store(e) => message(RunError::Store(e)),
+                other => other.to_string(),
+            })?;
+            Ok(SourceDockerfile {
+                builder: found.builder,
+                path: found.path,
+                commit: found.commit,
+                contents: found.contents,
             })
         })
     }

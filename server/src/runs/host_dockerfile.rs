@@ -1,14 +1,16 @@
-//! A files-on-host build's Dockerfile, read where the build would run: on
-//! this server for Local builders, through the agent's ReadDockerfile for
-//! Server builders. Aws builders have no standing host.
+//! A build's Dockerfile when it does not live in Kiln: read where the build
+//! would run. Files on host: on this server for Local builders, through the
+//! agent's ReadDockerfile for Server builders. Git: from the Local builder's
+//! clone cache, at the last built commit. Aws builders have no standing
+//! host, and a Server builder's clone cache stays on its host.
 
-use kiln_domain::SourceKind;
-use kiln_engine::read_host_dockerfile;
+use kiln_domain::{Build, SourceKind};
+use kiln_engine::{read_cached_dockerfile, read_host_dockerfile};
 use kiln_protocol::{ClientError, ErrorKind, ReadDockerfile};
 use kiln_store::StoreError;
 
 use super::execute::agent_client;
-use super::job::{BuilderTarget, ResolvedBuilder};
+use super::job::{cache_name, BuilderTarget, ResolvedBuilder};
 use super::RunManager;
 
 /// The Dockerfile, and where it was read.
@@ -16,6 +18,8 @@ use super::RunManager;
 pub struct HostDockerfile {
     pub builder: String,
     pub path: String,
+    /// The commit it was read at (git sources).
+    pub commit: Option<String>,
     pub contents: String,
 }
 
@@ -34,21 +38,35 @@ pub enum HostDockerfileError {
     Store(#[from] StoreError),
 }
 
+impl From<kiln_engine::HostDockerfileError> for HostDockerfileError {
+    fn from(e: kiln_engine::HostDockerfileError) -> Self {
+        match e {
+            kiln_engine::HostDockerfileError::NotFound(m) => Self::NotFound(m),
+            kiln_engine::HostDockerfileError::Invalid(m) => Self::Invalid(m),
+            kiln_engine::HostDockerfileError::Io(m) => Self::Unavailable(m),
+        }
+    }
+}
+
 impl RunManager {
-    /// Reads the Dockerfile of the files-on-host build `build_name`.
+    /// Reads the Dockerfile of the git or files-on-host build `build_name`.
     pub async fn host_dockerfile(
         &self,
         build_name: &str,
     ) -> Result<HostDockerfile, HostDockerfileError> {
         let build = self.store().build(build_name).await?;
-        if build.config.source_kind() != SourceKind::FilesOnHost {
+        let kind = build.config.source_kind();
+        if kind == SourceKind::Ui {
             return Err(HostDockerfileError::NotApplicable(format!(
-                "build '{build_name}' does not use files_on_host"
+                "build '{build_name}' keeps its Dockerfile in Kiln"
             )));
         }
         let catalog = self.store().catalog().await?;
         let builder = ResolvedBuilder::for_build(&build, &catalog)
             .map_err(HostDockerfileError::NotApplicable)?;
+        if kind == SourceKind::Git {
+            return self.cached_dockerfile(&build, &builder);
+        }
         let config = &build.config;
         let (path, contents) = match &builder.target {
             BuilderTarget::Local(_) => {
@@ -56,12 +74,7 @@ impl RunManager {
                     self.host_builds_dir(),
                     &config.build_path,
                     &config.dockerfile_path,
-                )
-                .map_err(|e| match e {
-                    kiln_engine::HostDockerfileError::NotFound(m) => HostDockerfileError::NotFound(m),
-                    kiln_engine::HostDockerfileError::Invalid(m) => HostDockerfileError::Invalid(m),
-                    kiln_engine::HostDockerfileError::Io(m) => HostDockerfileError::Unavailable(m),
-                })?;
+                )?;
                 (path.display().to_string(), text)
             }
             BuilderTarget::Server(server) => {
@@ -84,17 +97,47 @@ impl RunManager {
                 })?;
                 (text.path, text.contents)
             }
-            BuilderTarget::Aws(_) => {
-                return Err(HostDockerfileError::NotApplicable(format!(
-                    "builder '{}' starts a fresh EC2 instance per run: there is no host to read files from",
-                    builder.name
-                )))
-            }
+            BuilderTarget::Aws(_) => return Err(no_standing_host(&builder)),
         };
         Ok(HostDockerfile {
             builder: builder.name,
             path,
+            commit: None,
             contents,
         })
     }
+
+    /// A git build's Dockerfile from the Local builder's clone cache.
+    fn cached_dockerfile(
+        &self,
+        build: &Build,
+        builder: &ResolvedBuilder,
+    ) -> Result<HostDockerfile, HostDockerfileError> {
+        match &builder.target {
+            BuilderTarget::Local(_) => {}
+            BuilderTarget::Server(_) => {
+                return Err(HostDockerfileError::NotApplicable(format!(
+                    "builder '{}' clones on its own host; Kiln keeps no copy of the repository",
+                    builder.name
+                )))
+            }
+            BuilderTarget::Aws(_) => return Err(no_standing_host(builder)),
+        }
+        let config = &build.config;
+        let cache = self.cache_dir().join(cache_name(build.name.as_str()));
+        let found = read_cached_dockerfile(&cache, &config.build_path, &config.dockerfile_path)?;
+        Ok(HostDockerfile {
+            builder: builder.name.clone(),
+            path: found.path,
+            commit: Some(found.commit),
+            contents: found.contents,
+        })
+    }
+}
+
+fn no_standing_host(builder: &ResolvedBuilder) -> HostDockerfileError {
+    HostDockerfileError::NotApplicable(format!(
+        "builder '{}' starts a fresh EC2 instance per run: there is no host to read files from",
+        builder.name
+    ))
 }

@@ -132,7 +132,7 @@ pub fn job_for(
 }
 
 /// A file-system-safe directory name for a build's clone cache.
-fn cache_name(build: &str) -> String {
+pub(crate) fn cache_name(build: &str) -> String {
     build
         .chars()
         .map(|c| {

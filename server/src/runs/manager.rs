@@ -277,6 +277,11 @@ impl RunManager {
         &self.inner.settings.host_builds_dir
     }
 
+    /// Where the Local builder keeps each build's clone cache.
+    pub fn cache_dir(&self) -> &std::path::Path {
+        &self.inner.settings.cache_dir
+    }
+
     pub fn log_dir(&self) -> &std::path::Path {
         &self.inner.settings.log_dir
     }

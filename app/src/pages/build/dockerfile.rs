@@ -1,11 +1,15 @@
 use super::draft::use_draft;
+use crate::api::{error_text, get_source_dockerfile};
 use crate::browser::{mount_editor, Editor};
+use crate::components::ErrorText;
+use crate::wire::SourceDockerfile;
 use kiln_domain::SourceKind;
 use leptos::html::Div;
 use leptos::prelude::*;
 
 /// The Dockerfile: Monaco for UI-defined Dockerfiles (loaded only here);
-/// for git and files-on-host sources, where the file comes from.
+/// for git and files-on-host sources, where the file comes from and a
+/// read-only view of it when the builder can read it.
 #[component]
 pub fn DockerfileTab() -> impl IntoView {
     let Some(draft) = use_draft() else {
@@ -33,14 +37,69 @@ pub fn DockerfileTab() -> impl IntoView {
                 _ => format!("{dir}/{} in {}@{}", c.dockerfile_path, c.repo, c.branch),
             }
         });
+        let name = draft.saved.with_untracked(|b| b.name.to_string());
         return view! {
             <p class="hint" id="dockerfile-source">
                 {format!("This build's Dockerfile is read at run time from {where_from}.")}
             </p>
+            <SourceView name/>
         }
         .into_any();
     }
+    let initial = draft.draft.with_untracked(|b| b.config.dockerfile.clone());
+    view! {
+        <p class="hint">"The Dockerfile built by each run. Save keeps it with the rest of the config."</p>
+        <MonacoEditor text=initial read_only=false on_change=move |value| {
+            draft.update(|c| c.dockerfile = value);
+        }/>
+    }
+    .into_any()
+}
+
+/// The saved source's Dockerfile as the builder reads it, or why it cannot.
+#[component]
+fn SourceView(name: String) -> impl IntoView {
+    let file = Resource::new(move || name.clone(), get_source_dockerfile);
+    view! {
+        <Suspense fallback=|| view! { <p>"Reading the Dockerfile…"</p> }>
+            {move || Suspend::new(async move {
+                match file.await {
+                    Ok(found) => view! { <ReadOnly found/> }.into_any(),
+                    Err(e) => view! {
+                        <div id="dockerfile-unavailable"><ErrorText message=error_text(&e)/></div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReadOnly(found: SourceDockerfile) -> impl IntoView {
+    let at = found
+        .commit
+        .as_ref()
+        .map(|c| format!(" at commit {}", c.chars().take(7).collect::<String>()))
+        .unwrap_or_default();
+    view! {
+        <p class="hint" id="dockerfile-read-from">
+            {format!("Read-only: {}{at}, as builder '{}' reads it.", found.path, found.builder)}
+        </p>
+        <MonacoEditor text=found.contents read_only=true on_change=|_| {}/>
+    }
+}
+
+/// Monaco over `#dockerfile-editor`, with the text shown as plain text until
+/// (and unless) Monaco loads.
+#[component]
+fn MonacoEditor(
+    text: String,
+    read_only: bool,
+    on_change: impl Fn(String) + Clone + 'static,
+) -> impl IntoView {
     let node = NodeRef::<Div>::new();
+    let initial = text.clone();
     // The editor lives in the effect's own state (browser only): dropped
     // with the tab, it is disposed.
     Effect::new(move |previous: Option<Option<Editor>>| {
@@ -48,17 +107,11 @@ pub fn DockerfileTab() -> impl IntoView {
             return Some(editor);
         }
         node.get()?;
-        let text = draft.draft.with_untracked(|b| b.config.dockerfile.clone());
-        Some(mount_editor(node, &text, false, move |value| {
-            draft.update(|c| c.dockerfile = value);
-        }))
+        Some(mount_editor(node, &text, read_only, on_change.clone()))
     });
-    let initial = draft.draft.with_untracked(|b| b.config.dockerfile.clone());
     view! {
-        <p class="hint">"The Dockerfile built by each run. Save keeps it with the rest of the config."</p>
-        <div class="editor" id="dockerfile-editor" node_ref=node>
+        <div class="editor" id="dockerfile-editor" data-read-only=read_only.to_string() node_ref=node>
             <pre class="dockerfile-text">{initial}</pre>
         </div>
     }
-    .into_any()
 }
