@@ -18,7 +18,7 @@ pub mod wire;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 use pages::{
     AccountsPage, BuildPage, BuildersPage, BuildsPage, ConfigTab, DockerfileTab, RunPage, RunsTab,
     SyncPage, VariablesPage,
@@ -70,18 +70,21 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" data-hydrated=move || hydrated.get().to_string()>
+                // Every page waits for its data before the HTML is sent, so it
+                // reads complete without JavaScript (out-of-order streaming
+                // needs a script to put the late parts in place).
                 <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
-                    <Route path=path!("/") view=BuildsPage/>
-                    <ParentRoute path=path!("/builds/:name") view=BuildPage>
-                        <Route path=path!("") view=ConfigTab/>
-                        <Route path=path!("dockerfile") view=DockerfileTab/>
-                        <Route path=path!("runs") view=RunsTab/>
+                    <Route path=path!("/") ssr=SsrMode::Async view=BuildsPage/>
+                    <ParentRoute path=path!("/builds/:name") ssr=SsrMode::Async view=BuildPage>
+                        <Route path=path!("") ssr=SsrMode::Async view=ConfigTab/>
+                        <Route path=path!("dockerfile") ssr=SsrMode::Async view=DockerfileTab/>
+                        <Route path=path!("runs") ssr=SsrMode::Async view=RunsTab/>
                     </ParentRoute>
-                    <Route path=path!("/runs/:id") view=RunPage/>
-                    <Route path=path!("/builders") view=BuildersPage/>
-                    <Route path=path!("/variables") view=VariablesPage/>
-                    <Route path=path!("/accounts") view=AccountsPage/>
-                    <Route path=path!("/sync") view=SyncPage/>
+                    <Route path=path!("/runs/:id") ssr=SsrMode::Async view=RunPage/>
+                    <Route path=path!("/builders") ssr=SsrMode::Async view=BuildersPage/>
+                    <Route path=path!("/variables") ssr=SsrMode::Async view=VariablesPage/>
+                    <Route path=path!("/accounts") ssr=SsrMode::Async view=AccountsPage/>
+                    <Route path=path!("/sync") ssr=SsrMode::Async view=SyncPage/>
                 </Routes>
             </main>
         </Router>

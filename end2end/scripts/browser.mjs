@@ -5,9 +5,12 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function withBrowser(run) {
+/** Runs `run(page)` in a fresh headless Chromium; `options` go to the
+ * browser context (e.g. `{ javaScriptEnabled: false }`). */
+export async function withBrowser(run, options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kiln-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [

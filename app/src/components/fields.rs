@@ -45,7 +45,7 @@ pub fn TextField(
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id type=input_type prop:value=value placeholder=placeholder list=list
+            <input id=id type=input_type value=value.get_untracked() prop:value=value placeholder=placeholder list=list
                 autocomplete="off"
                 on:input=move |ev| set.run(event_target_value(&ev))/>
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
@@ -90,7 +90,7 @@ pub fn CheckField(
 ) -> impl IntoView {
     view! {
         <div class="field check">
-            <input id=id.clone() type="checkbox" prop:checked=value
+            <input id=id.clone() type="checkbox" checked=value.get_untracked() prop:checked=value
                 on:change=move |ev| set.run(event_target_checked(&ev))/>
             <label for=id>{label}</label>
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}

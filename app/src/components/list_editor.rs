@@ -49,7 +49,7 @@ pub fn ListEditor(
                     view! {
                         <li>
                             <div class="list-row">
-                                <input id=format!("{id}-{index}") type="text" prop:value=value
+                                <input id=format!("{id}-{index}") type="text" value=value() prop:value=value
                                     aria-label=format!("{label} {}", index + 1)
                                     placeholder=placeholder.clone()
                                     on:input=move |ev| edit(index, event_target_value(&ev))/>

@@ -118,6 +118,17 @@ pub fn get(server: &KilnServer, path: &str) -> String {
     String::from_utf8_lossy(&output.stdout).to_string()
 }
 
+/// POSTs to a JSON API path with an empty body and returns the body.
+pub fn post(server: &KilnServer, path: &str) -> String {
+    let output = Command::new("curl")
+        .args(["-sSf", "--noproxy", "*", "-X", "POST"])
+        .arg(format!("{}{path}", server.url()))
+        .output()
+        .expect("curl runs");
+    assert!(output.status.success(), "POST {path} failed");
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
 /// A string unique to this call, so RUN steps do not come from BuildKit's cache.
 pub fn nonce() -> String {
     let nanos = std::time::SystemTime::now()

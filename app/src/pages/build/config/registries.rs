@@ -59,19 +59,19 @@ fn RegistryRow(draft: Draft, index: usize, errors: Signal<Vec<ValidationError>>)
         <li class="registry-row">
             <div class="field">
                 <label for=id("domain")>"Domain"</label>
-                <input id=id("domain") type="text" placeholder="ghcr.io" prop:value=get(|r| r.domain.clone())
+                <input id=id("domain") type="text" placeholder="ghcr.io" value=untrack(get(|r| r.domain.clone())) prop:value=get(|r| r.domain.clone())
                     on:input=set(|r, v| r.domain = v)/>
                 <FieldErrors path=path("domain") errors/>
             </div>
             <div class="field">
                 <label for=id("account")>"Account"</label>
                 <input id=id("account") type="text" list="registry-account-choices"
-                    prop:value=get(|r| r.account.clone()) on:input=set(|r, v| r.account = v)/>
+                    value=untrack(get(|r| r.account.clone())) prop:value=get(|r| r.account.clone()) on:input=set(|r, v| r.account = v)/>
                 <FieldErrors path=path("account") errors/>
             </div>
             <div class="field">
                 <label for=id("organization")>"Organization"</label>
-                <input id=id("organization") type="text" prop:value=get(|r| r.organization.clone())
+                <input id=id("organization") type="text" value=untrack(get(|r| r.organization.clone())) prop:value=get(|r| r.organization.clone())
                     on:input=set(|r, v| r.organization = v)/>
                 <FieldErrors path=path("organization") errors/>
             </div>

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Measures the web UI as users get it: the release build's wasm (raw and
+# gzip) and, on a release `kiln serve` with an empty data dir, the time from
+# page request to interactive (navigation start to the `kiln-hydrated` mark)
+# for each page, with an empty and a warm browser cache.
+# Usage: bench/ui.sh [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+if [ "${1:-}" != "--no-build" ]; then
+  scripts/monaco.sh
+  cargo leptos build --release
+fi
+wasm=target/site/pkg/kiln.wasm
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+js=$(gzip -9 -c target/site/pkg/kiln.js | wc -c)
+echo "wasm: $raw B raw, $gz B gzip ($((gz / 1024)) KiB; budget 400 KiB); kiln.js $js B gzip"
+
+data=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+KILN_BIND="127.0.0.1:$port" KILN_DATA_DIR="$data" "$CARGO_TARGET_DIR/release/kiln" serve >"$data/kiln.log" 2>&1 &
+pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 100); do curl -fs "$base/" >/dev/null && break; sleep 0.1; done
+"$CARGO_TARGET_DIR/release/kiln" sync apply --url "$base" - >/dev/null <<'TOML'
+[[build]]
+name = "bench"
+[build.config]
+dockerfile = "FROM scratch"
+TOML
+(cd end2end && node scripts/measure.mjs "$base" / /builds/bench /builds/bench/runs /builders /variables /accounts /sync)
