@@ -105,7 +105,10 @@ fn pages_render_on_the_server() {
     );
     let (status, html) = get(&server, "/");
     assert_eq!(status, 200);
-    assert!(html.contains(">web</a>"), "{html}");
+    assert!(
+        html.contains(r#"<a href="/builds/web" class="build-link">web"#),
+        "{html}"
+    );
     assert!(
         html.contains("/pkg/kiln.js"),
         "hydration script missing: {html}"
