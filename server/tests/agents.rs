@@ -6,6 +6,7 @@ mod agent_support;
 mod support;
 
 use agent_support::{agent_bin, start_agent, AGENT_KEY};
+use kiln_testkit::agent::KilnAgent;
 use kiln_testkit::kiln::KilnServer;
 use kiln_testkit::{base_image, DockerEngine, Registry};
 use serde_json::Value;
@@ -16,6 +17,38 @@ async fn engine() -> DockerEngine {
     let engine = DockerEngine::ensure().await.expect("docker engine");
     base_image(&engine).await.expect("base image");
     engine
+}
+
+/// A kiln-agent on the test engine, registered as the Server builder
+/// "remote" of a running server, and the registry `build_on` pushes to.
+struct Remote {
+    registry: Registry,
+    server: KilnServer,
+    _agent: KilnAgent,
+    _dir: tempfile::TempDir,
+}
+
+impl Remote {
+    async fn start() -> Self {
+        let engine = engine().await;
+        let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let agent = start_agent(&engine, dir.path(), &[]);
+        let server = start_with_engine(&engine);
+        apply(
+            &server,
+            &server_builder("remote", agent.url(), AGENT_KEY, None),
+        )
+        .await;
+        Self {
+            registry,
+            server,
+            _agent: agent,
+            _dir: dir,
+        }
+    }
 }
 
 fn server_builder(name: &str, address: &str, key: &str, fingerprint: Option<&str>) -> String {
@@ -64,18 +97,13 @@ dockerfile = """
 
 #[tokio::test]
 async fn a_server_builder_builds_on_the_agent_with_live_logs_and_pushes() {
-    let engine = engine().await;
-    let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let agent = start_agent(&engine, dir.path(), &[]);
-    let server = start_with_engine(&engine);
-    apply(
-        &server,
-        &server_builder("remote", agent.url(), AGENT_KEY, None),
-    )
-    .await;
+    // `_agent` and `_dir` stay bound: the agent runs until the test ends.
+    let Remote {
+        registry,
+        server,
+        _agent,
+        _dir,
+    } = Remote::start().await;
     let nonce = nonce();
     let dockerfile = format!(
         "FROM kiln-test/base:1\nRUN echo agent-first-{nonce} && sleep 3 && echo agent-last-{nonce}"
@@ -124,18 +152,13 @@ async fn a_server_builder_builds_on_the_agent_with_live_logs_and_pushes() {
 
 #[tokio::test]
 async fn cancel_and_timeout_reach_the_agent() {
-    let engine = engine().await;
-    let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let agent = start_agent(&engine, dir.path(), &[]);
-    let server = start_with_engine(&engine);
-    apply(
-        &server,
-        &server_builder("remote", agent.url(), AGENT_KEY, None),
-    )
-    .await;
+    // `_agent` and `_dir` stay bound: the agent runs until the test ends.
+    let Remote {
+        registry,
+        server,
+        _agent,
+        _dir,
+    } = Remote::start().await;
     let nonce = nonce();
     let sleeper = format!("FROM kiln-test/base:1\nRUN echo agent-sleeping-{nonce} && sleep 120");
     apply(

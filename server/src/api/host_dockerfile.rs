@@ -3,15 +3,16 @@
 //! Server builder's kiln-agent).
 
 use super::ApiError;
-use crate::runs::{HostDockerfile, HostDockerfileError};
+use crate::runs::HostDockerfileError;
 use crate::serve::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use kiln_app::wire::SourceDockerfile;
 
 pub async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
-) -> Result<Json<HostDockerfile>, ApiError> {
+) -> Result<Json<SourceDockerfile>, ApiError> {
     state
         .runs
         .host_dockerfile(&name)

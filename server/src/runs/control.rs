@@ -71,15 +71,9 @@ impl RunControl for RunManager {
         build: &'a str,
     ) -> BoxFuture<'a, Result<SourceDockerfile, String>> {
         Box::pin(async move {
-            let found = self.host_dockerfile(build).await.map_err(|e| match e {
+            self.host_dockerfile(build).await.map_err(|e| match e {
                 HostDockerfileError::Store(e) => message(RunError::Store(e)),
                 other => other.to_string(),
-            })?;
-            Ok(SourceDockerfile {
-                builder: found.builder,
-                path: found.path,
-                commit: found.commit,
-                contents: found.contents,
             })
         })
     }

@@ -4,6 +4,7 @@
 //! clone cache, at the last built commit. Aws builders have no standing
 //! host, and a Server builder's clone cache stays on its host.
 
+use kiln_app::wire::SourceDockerfile;
 use kiln_domain::{Build, SourceKind};
 use kiln_engine::{read_cached_dockerfile, read_host_dockerfile};
 use kiln_protocol::{ClientError, ErrorKind, ReadDockerfile};
@@ -12,16 +13,6 @@ use kiln_store::StoreError;
 use super::execute::agent_client;
 use super::job::{cache_name, BuilderTarget, ResolvedBuilder};
 use super::RunManager;
-
-/// The Dockerfile, and where it was read.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct HostDockerfile {
-    pub builder: String,
-    pub path: String,
-    /// The commit it was read at (git sources).
-    pub commit: Option<String>,
-    pub contents: String,
-}
 
 /// Why it could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +44,7 @@ impl RunManager {
     pub async fn host_dockerfile(
         &self,
         build_name: &str,
-    ) -> Result<HostDockerfile, HostDockerfileError> {
+    ) -> Result<SourceDockerfile, HostDockerfileError> {
         let build = self.store().build(build_name).await?;
         let kind = build.config.source_kind();
         if kind == SourceKind::Ui {
@@ -99,7 +90,7 @@ impl RunManager {
             }
             BuilderTarget::Aws(_) => return Err(no_standing_host(&builder)),
         };
-        Ok(HostDockerfile {
+        Ok(SourceDockerfile {
             builder: builder.name,
             path,
             commit: None,
@@ -112,7 +103,7 @@ impl RunManager {
         &self,
         build: &Build,
         builder: &ResolvedBuilder,
-    ) -> Result<HostDockerfile, HostDockerfileError> {
+    ) -> Result<SourceDockerfile, HostDockerfileError> {
         match &builder.target {
             BuilderTarget::Local(_) => {}
             BuilderTarget::Server(_) => {
@@ -126,7 +117,7 @@ impl RunManager {
         let config = &build.config;
         let cache = self.cache_dir().join(cache_name(build.name.as_str()));
         let found = read_cached_dockerfile(&cache, &config.build_path, &config.dockerfile_path)?;
-        Ok(HostDockerfile {
+        Ok(SourceDockerfile {
             builder: builder.name.clone(),
             path: found.path,
             commit: Some(found.commit),

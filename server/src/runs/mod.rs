@@ -13,7 +13,7 @@ mod manager;
 mod remote;
 
 pub use execute::run_key;
-pub use host_dockerfile::{HostDockerfile, HostDockerfileError};
+pub use host_dockerfile::HostDockerfileError;
 pub use log::{read_log_file, LogEvent};
 pub use manager::{RunError, RunManager, RunObserver, RunSettings, StartOptions};
 pub use remote::run_on_agent;
