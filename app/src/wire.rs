@@ -1,10 +1,12 @@
 //! Types that cross the wire between server functions and components.
 
 mod build_page;
+mod page_json;
 mod resources;
 mod runs;
 
 pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer, SourceDockerfile};
+pub use page_json::PageJson;
 pub use resources::{AccountView, SyncAnswer, VariableView};
 pub use runs::{RunBrief, RunPageData, RunView, RunsOfBuild};
 
@@ -73,6 +75,33 @@ pub struct BuilderView {
     pub name: String,
     pub kind: String,
     pub health: BuilderHealth,
+}
+
+/// A row of the Builders page: the health already in words, so the browser
+/// needs no decoder for [`BuilderHealth`]'s tagged form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderRow {
+    pub name: String,
+    pub kind: String,
+    /// `ok`, `bad` or `unknown`.
+    pub state: String,
+    pub health: String,
+}
+
+impl BuilderRow {
+    pub fn of(view: &BuilderView) -> Self {
+        let state = match view.health {
+            BuilderHealth::Healthy { .. } => "ok",
+            BuilderHealth::Unreachable { .. } => "bad",
+            BuilderHealth::Unknown => "unknown",
+        };
+        Self {
+            name: view.name.clone(),
+            kind: view.kind.clone(),
+            state: state.to_string(),
+            health: view.health.to_string(),
+        }
+    }
 }
 
 /// What Kiln last learned about a builder.

@@ -1,11 +1,11 @@
-use crate::wire::{BuildList, BuildPageData};
+use crate::wire::PageJson;
 use leptos::prelude::*;
 
-/// All builds with their last run, for the list page.
+/// All builds with their last run, for the list page: `BuildList`.
 #[server(prefix = "/rpc")]
-pub async fn list_builds() -> Result<BuildList, ServerFnError> {
+pub async fn list_builds() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{context, now_ms, user_error};
-    use crate::wire::{BuildSummary, RunBrief};
+    use crate::wire::{BuildList, BuildSummary, RunBrief};
     let ctx = context()?;
     let builds = ctx.store.list_builds().await.map_err(user_error)?;
     let mut rows = Vec::with_capacity(builds.len());
@@ -20,17 +20,18 @@ pub async fn list_builds() -> Result<BuildList, ServerFnError> {
             last.first().map(RunBrief::of),
         ));
     }
-    Ok(BuildList {
+    PageJson::encode(&BuildList {
         builds: rows,
         now_ms: now_ms(),
     })
 }
 
-/// One build (secrets redacted), its last run and the form's choices.
+/// One build (secrets redacted), its last run and the form's choices:
+/// `BuildPageData`.
 #[server(prefix = "/rpc")]
-pub async fn get_build_page(name: String) -> Result<BuildPageData, ServerFnError> {
+pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{context, now_ms, request_origin, run_error, user_error};
-    use crate::wire::{AccountRef, Choices};
+    use crate::wire::{AccountRef, BuildPageData, Choices};
     use kiln_domain::redact::redact_build;
     let ctx = context()?;
     let catalog = ctx.store.catalog().await.map_err(user_error)?;
@@ -66,7 +67,7 @@ pub async fn get_build_page(name: String) -> Result<BuildPageData, ServerFnError
             .collect(),
         repos: catalog.repos.iter().map(|r| r.name.to_string()).collect(),
     };
-    Ok(BuildPageData {
+    PageJson::encode(&BuildPageData {
         build: redact_build(build),
         last_run,
         origin: request_origin(),
@@ -114,11 +115,14 @@ pub async fn delete_build(name: String) -> Result<(), ServerFnError> {
         .map_err(crate::ssr::user_error)
 }
 
-/// The built-in Local builder and every stored builder, with health.
+/// The built-in Local builder and every stored builder, with health:
+/// `Vec<BuilderRow>`.
 #[server(prefix = "/rpc")]
-pub async fn list_builders() -> Result<Vec<crate::wire::BuilderView>, ServerFnError> {
+pub async fn list_builders() -> Result<PageJson, ServerFnError> {
     let ctx = crate::ssr::context()?;
-    crate::ssr::builder_views(&ctx)
+    let views = crate::ssr::builder_views(&ctx)
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(crate::ssr::user_error)?;
+    let rows: Vec<_> = views.iter().map(crate::wire::BuilderRow::of).collect();
+    PageJson::encode(&rows)
 }

@@ -1,17 +1,18 @@
-use crate::wire::{AccountView, VariableView};
+use crate::wire::PageJson;
 use leptos::prelude::*;
 use leptos::server_fn;
 
-/// Every variable; secret values stay on the server.
+/// Every variable (`Vec<VariableView>`); secret values stay on the server.
 #[server(prefix = "/rpc")]
-pub async fn list_variables() -> Result<Vec<VariableView>, ServerFnError> {
+pub async fn list_variables() -> Result<PageJson, ServerFnError> {
+    use crate::wire::VariableView;
     let ctx = crate::ssr::context()?;
     let variables = ctx
         .store
         .list_variables()
         .await
         .map_err(crate::ssr::user_error)?;
-    Ok(variables
+    let views: Vec<VariableView> = variables
         .into_iter()
         .map(|v| VariableView {
             name: v.name.to_string(),
@@ -19,7 +20,8 @@ pub async fn list_variables() -> Result<Vec<VariableView>, ServerFnError> {
             description: v.description,
             is_secret: v.is_secret,
         })
-        .collect())
+        .collect();
+    PageJson::encode(&views)
 }
 
 /// Creates a variable.
@@ -77,23 +79,26 @@ pub async fn delete_variable(name: String) -> Result<(), ServerFnError> {
         .map_err(crate::ssr::user_error)
 }
 
-/// The accounts of one kind (`git` or `registry`), without tokens.
+/// The accounts of one kind (`git` or `registry`), without tokens:
+/// `Vec<AccountView>`.
 #[server(prefix = "/rpc")]
-pub async fn list_accounts(kind: String) -> Result<Vec<AccountView>, ServerFnError> {
+pub async fn list_accounts(kind: String) -> Result<PageJson, ServerFnError> {
+    use crate::wire::AccountView;
     let ctx = crate::ssr::context()?;
     let accounts = ctx
         .store
         .list_accounts(account_kind(&kind)?)
         .await
         .map_err(crate::ssr::user_error)?;
-    Ok(accounts
+    let views: Vec<AccountView> = accounts
         .into_iter()
         .map(|a| AccountView {
             has_token: !a.token.is_empty(),
             domain: a.domain,
             username: a.username,
         })
-        .collect())
+        .collect();
+    PageJson::encode(&views)
 }
 
 /// Creates an account.

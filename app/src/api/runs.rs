@@ -1,4 +1,4 @@
-use crate::wire::{RunPageData, RunView, RunsOfBuild, SourceDockerfile};
+use crate::wire::{PageJson, RunView};
 use leptos::prelude::*;
 
 /// How many runs the Runs tab lists.
@@ -21,28 +21,30 @@ pub async fn cancel_run(id: i64) -> Result<(), ServerFnError> {
     ctx.runs.cancel_run(id).await.map_err(crate::ssr::run_error)
 }
 
-/// A build's newest runs.
+/// A build's newest runs: `RunsOfBuild`.
 #[server(prefix = "/rpc")]
-pub async fn list_runs(name: String) -> Result<RunsOfBuild, ServerFnError> {
+pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
+    use crate::wire::RunsOfBuild;
     let ctx = crate::ssr::context()?;
     let runs = ctx
         .runs
         .build_runs(&name, RUN_HISTORY)
         .await
         .map_err(crate::ssr::run_error)?;
-    Ok(RunsOfBuild {
+    PageJson::encode(&RunsOfBuild {
         runs,
         now_ms: crate::ssr::now_ms(),
     })
 }
 
-/// One run and its log so far.
+/// One run and its log so far: `RunPageData`.
 #[server(prefix = "/rpc")]
-pub async fn get_run_page(id: i64) -> Result<RunPageData, ServerFnError> {
+pub async fn get_run_page(id: i64) -> Result<PageJson, ServerFnError> {
+    use crate::wire::RunPageData;
     let ctx = crate::ssr::context()?;
     let run = ctx.runs.run(id).await.map_err(crate::ssr::run_error)?;
     let log = ctx.runs.run_log(id).await.map_err(crate::ssr::run_error)?;
-    Ok(RunPageData {
+    PageJson::encode(&RunPageData {
         run,
         log,
         now_ms: crate::ssr::now_ms(),
@@ -56,12 +58,15 @@ pub async fn get_run(id: i64) -> Result<RunView, ServerFnError> {
     ctx.runs.run(id).await.map_err(crate::ssr::run_error)
 }
 
-/// A git or files-on-host build's Dockerfile, read where the build runs.
+/// A git or files-on-host build's Dockerfile, read where the build runs:
+/// `SourceDockerfile`.
 #[server(prefix = "/rpc")]
-pub async fn get_source_dockerfile(name: String) -> Result<SourceDockerfile, ServerFnError> {
+pub async fn get_source_dockerfile(name: String) -> Result<PageJson, ServerFnError> {
     let ctx = crate::ssr::context()?;
-    ctx.runs
+    let found = ctx
+        .runs
         .source_dockerfile(&name)
         .await
-        .map_err(crate::ssr::run_error)
+        .map_err(crate::ssr::run_error)?;
+    PageJson::encode(&found)
 }

@@ -1,4 +1,4 @@
-use crate::wire::SyncAnswer;
+use crate::wire::{PageJson, SyncAnswer};
 use leptos::prelude::*;
 use leptos::server_fn;
 
@@ -39,12 +39,13 @@ pub async fn sync_toml(
     })
 }
 
-/// Every resource as a sync file: secrets left out, secret args as placeholders.
+/// Every resource as a sync file (`String`): secrets left out, secret args
+/// as placeholders.
 #[server(prefix = "/rpc")]
-pub async fn export_toml() -> Result<String, ServerFnError> {
+pub async fn export_toml() -> Result<PageJson, ServerFnError> {
     use kiln_domain::redact::redact_build;
     let ctx = crate::ssr::context()?;
     let mut catalog = ctx.store.catalog().await.map_err(crate::ssr::user_error)?;
     catalog.builds = catalog.builds.iter().map(redact_build).collect();
-    Ok(kiln_domain::sync::export(&catalog))
+    PageJson::encode(&kiln_domain::sync::export(&catalog))
 }

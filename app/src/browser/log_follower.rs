@@ -1,6 +1,7 @@
 //! Follows a run's live log with an EventSource on `/api/v1/runs/{id}/log`
 //! (`event: line` with a JSON `LogLine`, then `event: end` with the `Run`).
 
+use crate::components::parse_json;
 use kiln_domain::{LogLine, Run};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,7 +41,7 @@ pub fn follow_log(
         let parsed = event
             .data()
             .as_string()
-            .and_then(|data| serde_json::from_str::<LogLine>(&data).ok());
+            .and_then(|data| parse_json::<LogLine>(&data).ok());
         if let Some(line) = parsed {
             on_line(line);
         }
@@ -53,7 +54,7 @@ pub fn follow_log(
         let run = event
             .data()
             .as_string()
-            .and_then(|data| serde_json::from_str::<Run>(&data).ok());
+            .and_then(|data| parse_json::<Run>(&data).ok());
         on_end(run);
     });
     if let Some(source) = &source {

@@ -2,12 +2,16 @@
 
 mod fields;
 mod format;
+mod json;
 mod list_editor;
+mod page_data;
 mod status;
 
 pub use fields::{CheckField, FieldErrors, TextAreaField, TextField};
 pub use format::{fmt_age, fmt_duration, short_digest};
+pub use json::parse_json;
 pub use list_editor::ListEditor;
+pub use page_data::PageData;
 pub use status::StatusBadge;
 
 use leptos::prelude::*;

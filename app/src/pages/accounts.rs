@@ -1,6 +1,6 @@
 use super::variables::Feedback;
 use crate::api::{create_account, delete_account, error_text, list_accounts, set_account_token};
-use crate::components::ErrorText;
+use crate::components::PageData;
 use crate::wire::AccountView;
 use leptos::prelude::*;
 
@@ -25,31 +25,29 @@ fn AccountSection(
     message: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
     let changed = RwSignal::new(0u32);
-    let accounts = Resource::new(
-        move || changed.get(),
-        move |_| list_accounts(kind.to_string()),
+    let accounts = PageData::new(
+        Signal::derive(move || changed.get().to_string()),
+        move |_| Box::pin(list_accounts(kind.to_string())),
     );
     view! {
         <section class="card" id=format!("{kind}-accounts")>
             <h2>{title}</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match accounts.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"None yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <div class="table-wrap">
-                            <table class="accounts">
-                                <thead><tr><th>"Domain"</th><th>"Username"</th><th>"Token"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|a| view! { <AccountRow kind account=a changed message/> }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {accounts.view("Loading…", move |list: Vec<AccountView>| {
+                if list.is_empty() {
+                    return view! { <p class="empty">"None yet."</p> }.into_any();
+                }
+                view! {
+                    <div class="table-wrap">
+                    <table class="accounts">
+                        <thead><tr><th>"Domain"</th><th>"Username"</th><th>"Token"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|a| view! { <AccountRow kind account=a changed message/> }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }
+                .into_any()
+            })}
             <NewAccount kind changed message/>
         </section>
     }

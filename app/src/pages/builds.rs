@@ -1,4 +1,5 @@
 use crate::api::{error_text, list_builds, start_run, CreateBuild, DeleteBuild};
+use crate::components::PageData;
 use crate::components::{encode_segment, fmt_age, ErrorText, StatusBadge};
 use crate::wire::{BuildList, BuildSummary};
 use kiln_domain::RunStatus;
@@ -10,9 +11,9 @@ use leptos_router::hooks::use_navigate;
 pub fn BuildsPage() -> impl IntoView {
     let create = ServerAction::<CreateBuild>::new();
     let delete = ServerAction::<DeleteBuild>::new();
-    let builds = Resource::new(
-        move || (create.version().get(), delete.version().get()),
-        |_| list_builds(),
+    let builds = PageData::new(
+        Signal::derive(move || format!("{}-{}", create.version().get(), delete.version().get())),
+        |_| Box::pin(list_builds()),
     );
     let create_error = move || {
         create
@@ -40,16 +41,9 @@ pub fn BuildsPage() -> impl IntoView {
             </select>
             <a class="button" href="#new-build">"New build"</a>
         </div>
-        <Suspense fallback=|| view! { <p>"Loading builds…"</p> }>
-            {move || Suspend::new(async move {
-                match builds.await {
-                    Ok(list) => view! {
-                        <BuildTable list delete query=query.into() status=status.into()/>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {builds.view("Loading builds…", move |list: BuildList| view! {
+            <BuildTable list delete query=query.into() status=status.into()/>
+        }.into_any())}
         <section class="card" id="new-build">
             <h2>"New build"</h2>
             <ActionForm action=create>

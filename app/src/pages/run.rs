@@ -5,6 +5,7 @@ mod stages;
 
 use crate::api::{cancel_run, error_text, get_run, get_run_page};
 use crate::browser::{follow_log, now_ms, LogFollower};
+use crate::components::PageData;
 use crate::components::{encode_segment, fmt_duration, short_digest, ErrorText, StatusBadge};
 use crate::wire::{RunPageData, RunView};
 use kiln_domain::{LogLine, Run};
@@ -16,23 +17,12 @@ use stages::StageList;
 #[component]
 pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|raw| raw.parse::<i64>().ok())
-            .unwrap_or(-1)
-    };
-    let page = Resource::new(id, get_run_page);
+    let id = Signal::derive(move || params.read().get("id").unwrap_or_default());
+    // An id that is not a number asks for run -1, which the server reports
+    // as not found.
+    let page = PageData::new(id, |id| Box::pin(get_run_page(id.parse().unwrap_or(-1))));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading run…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => view! { <RunDetail data/> }.into_any(),
-                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page.view("Loading run…", |data: RunPageData| view! { <RunDetail data/> }.into_any())}
     }
     .into_any()
 }

@@ -1,6 +1,7 @@
 use crate::api::{error_text, export_toml, sync_toml};
 use crate::browser::read_file_text;
 use crate::components::ErrorText;
+use crate::components::PageData;
 use crate::wire::SyncAnswer;
 use kiln_domain::sync::ChangeAction;
 use leptos::html::Input;
@@ -34,7 +35,9 @@ pub fn SyncPage() -> impl IntoView {
             busy.set(None);
         });
     };
-    let exported = Resource::new(move || applied.get(), |_| export_toml());
+    let exported = PageData::new(Signal::derive(move || applied.get().to_string()), |_| {
+        Box::pin(export_toml())
+    });
     view! {
         <h1>"Sync"</h1>
         <p class="hint">"Komodo's resource-sync TOML: [[build]], [[builder]], [[variable]], [[repo]], [[git_account]], [[registry_account]]."</p>
@@ -71,14 +74,9 @@ pub fn SyncPage() -> impl IntoView {
             <h2>"Export"</h2>
             <p class="hint">"Every resource, secrets left out (secret args as KEY=<KEY>; syncing the file back keeps them)."</p>
             <p><a href="/api/v1/sync" download="kiln.toml" class="button secondary">"Download kiln.toml"</a></p>
-            <Suspense fallback=|| view! { <p>"Exporting…"</p> }>
-                {move || Suspend::new(async move {
-                    match exported.await {
-                        Ok(toml) => view! { <pre class="export" id="sync-export">{toml}</pre> }.into_any(),
-                        Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {exported.view("Exporting…", |toml: String| view! {
+                <pre class="export" id="sync-export">{toml}</pre>
+            }.into_any())}
         </section>
     }
     .into_any()

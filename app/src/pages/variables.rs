@@ -1,5 +1,5 @@
 use crate::api::{create_variable, delete_variable, error_text, list_variables, update_variable};
-use crate::components::ErrorText;
+use crate::components::PageData;
 use crate::wire::VariableView;
 use leptos::prelude::*;
 
@@ -8,25 +8,25 @@ use leptos::prelude::*;
 #[component]
 pub fn VariablesPage() -> impl IntoView {
     let changed = RwSignal::new(0u32);
-    let variables = Resource::new(move || changed.get(), |_| list_variables());
+    let variables = PageData::new(Signal::derive(move || changed.get().to_string()), |_| {
+        Box::pin(list_variables())
+    });
     let message = RwSignal::new(None::<Result<String, String>>);
     view! {
         <h1>"Variables and secrets"</h1>
         <p class="hint">"Used as [[NAME]] in build args and secret args. Secret values are never shown after saving."</p>
         <Feedback message/>
-        <Suspense fallback=|| view! { <p>"Loading variables…"</p> }>
-            {move || Suspend::new(async move {
-                match variables.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No variables yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="resource-list" id="variables">
-                            {list.into_iter().map(|v| view! { <VariableRow variable=v changed message/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {variables.view("Loading variables…", move |list: Vec<VariableView>| {
+            if list.is_empty() {
+                return view! { <p class="empty">"No variables yet."</p> }.into_any();
+            }
+            view! {
+                <ul class="resource-list" id="variables">
+                    {list.into_iter().map(|v| view! { <VariableRow variable=v changed message/> }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        })}
         <NewVariable changed message/>
     }
     .into_any()

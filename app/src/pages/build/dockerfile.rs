@@ -1,7 +1,8 @@
 use super::draft::use_draft;
-use crate::api::{error_text, get_source_dockerfile};
+use crate::api::get_source_dockerfile;
 use crate::browser::{mount_editor, Editor};
 use crate::components::ErrorText;
+use crate::components::PageData;
 use crate::wire::SourceDockerfile;
 use kiln_domain::SourceKind;
 use leptos::html::Div;
@@ -59,19 +60,18 @@ pub fn DockerfileTab() -> impl IntoView {
 /// The saved source's Dockerfile as the builder reads it, or why it cannot.
 #[component]
 fn SourceView(name: String) -> impl IntoView {
-    let file = Resource::new(move || name.clone(), get_source_dockerfile);
+    let file = PageData::new(Signal::stored(name), |name| {
+        Box::pin(get_source_dockerfile(name))
+    });
     view! {
-        <Suspense fallback=|| view! { <p>"Reading the Dockerfile…"</p> }>
-            {move || Suspend::new(async move {
-                match file.await {
-                    Ok(found) => view! { <ReadOnly found/> }.into_any(),
-                    Err(e) => view! {
-                        <div id="dockerfile-unavailable"><ErrorText message=error_text(&e)/></div>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {file.view_or(
+            "Reading the Dockerfile…",
+            |found: SourceDockerfile| view! { <ReadOnly found/> }.into_any(),
+            |message| view! {
+                <div id="dockerfile-unavailable"><ErrorText message/></div>
+            }
+            .into_any(),
+        )}
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::api::{check_build, error_text, save_build};
 use crate::browser::{draft_clear, draft_load, draft_save};
+use crate::components::parse_json;
 use crate::wire::SaveAnswer;
 use kiln_domain::{Build, BuildConfig, ValidationError};
 use leptos::prelude::*;
@@ -141,8 +142,7 @@ impl Draft {
         Effect::new(move |started: Option<()>| {
             let current = this.draft.get();
             if started.is_none() {
-                let stored =
-                    draft_load(&key).and_then(|json| serde_json::from_str::<Build>(&json).ok());
+                let stored = draft_load(&key).and_then(|json| parse_json::<Build>(&json).ok());
                 if let Some(stored) = stored {
                     let differs = this
                         .saved

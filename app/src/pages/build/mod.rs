@@ -13,8 +13,9 @@ pub use config::ConfigTab;
 pub use dockerfile::DockerfileTab;
 pub use runs_tab::RunsTab;
 
-use crate::api::{error_text, get_build_page};
-use crate::components::{encode_segment, ErrorText};
+use crate::api::get_build_page;
+use crate::components::encode_segment;
+use crate::components::PageData;
 use crate::wire::BuildPageData;
 use draft::Draft;
 use header::BuildHeader;
@@ -32,16 +33,9 @@ pub struct BuildPageInfo {
 pub fn BuildPage() -> impl IntoView {
     let params = use_params_map();
     let name = move || params.read().get("name").unwrap_or_default();
-    let page = Resource::new(name, get_build_page);
+    let page = PageData::new(Signal::derive(name), |name| Box::pin(get_build_page(name)));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading build…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => view! { <BuildLoaded data/> }.into_any(),
-                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page.view("Loading build…", |data: BuildPageData| view! { <BuildLoaded data/> }.into_any())}
     }
     .into_any()
 }

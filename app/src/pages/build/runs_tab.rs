@@ -1,7 +1,8 @@
 use super::chart::DurationChart;
 use super::draft::use_draft;
-use crate::api::{error_text, list_runs};
-use crate::components::{fmt_age, fmt_duration, short_digest, ErrorText, StatusBadge};
+use crate::api::list_runs;
+use crate::components::PageData;
+use crate::components::{fmt_age, fmt_duration, short_digest, StatusBadge};
 use crate::wire::{RunView, RunsOfBuild};
 use leptos::prelude::*;
 
@@ -12,16 +13,9 @@ pub fn RunsTab() -> impl IntoView {
         return ().into_any();
     };
     let name = draft.name();
-    let runs = Resource::new(move || name.clone(), list_runs);
+    let runs = PageData::new(Signal::stored(name), |name| Box::pin(list_runs(name)));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading runs…"</p> }>
-            {move || Suspend::new(async move {
-                match runs.await {
-                    Ok(data) => view! { <RunHistory data/> }.into_any(),
-                    Err(e) => view! { <ErrorText message=error_text(&e)/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {runs.view("Loading runs…", |data: RunsOfBuild| view! { <RunHistory data/> }.into_any())}
     }
     .into_any()
 }
