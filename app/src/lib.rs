@@ -16,7 +16,6 @@ pub mod ssr;
 pub mod wire;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 use pages::{
@@ -34,7 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
                 <HydrationScripts options/>
-                <MetaTags/>
+                <title>"Kiln"</title>
+                <link rel="stylesheet" id="kiln" href="/pkg/kiln.css"/>
             </head>
             <body>
                 <App/>
@@ -46,7 +46,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The routed application.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     // Effects run only in the browser: the marker flips once hydration is done,
     // which browser tests (and curious users) can see.
     let (hydrated, set_hydrated) = signal(false);
@@ -55,8 +54,6 @@ pub fn App() -> impl IntoView {
         browser::mark_hydrated();
     });
     view! {
-        <Stylesheet id="kiln" href="/pkg/kiln.css"/>
-        <Title text="Kiln"/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">

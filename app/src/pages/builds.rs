@@ -3,7 +3,9 @@ use crate::components::PageData;
 use crate::components::{encode_segment, fmt_age, ErrorText, StatusBadge};
 use crate::wire::{BuildList, BuildSummary};
 use kiln_domain::RunStatus;
+use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_navigate;
 
 /// The builds list (search, status filter, Run buttons) and a form to create one.
@@ -24,6 +26,17 @@ pub fn BuildsPage() -> impl IntoView {
     };
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
+    let (name, description) = (NodeRef::new(), NodeRef::new());
+    let dockerfile = NodeRef::<Textarea>::new();
+    // Without JavaScript the form posts to the server function itself.
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateBuild {
+            name: input_value(name),
+            description: input_value(description),
+            dockerfile: dockerfile.get().map(|t| t.value()).unwrap_or_default(),
+        });
+    };
     view! {
         <h1>"Builds"</h1>
         <div class="toolbar" role="search">
@@ -46,18 +59,20 @@ pub fn BuildsPage() -> impl IntoView {
         }.into_any())}
         <section class="card" id="new-build">
             <h2>"New build"</h2>
-            <ActionForm action=create>
+            <form method="post" action=CreateBuild::url() on:submit=submit>
                 <div class="form-grid">
                     <label for="new-build-name">"Name"</label>
-                    <input id="new-build-name" type="text" name="name" required autocomplete="off"/>
+                    <input id="new-build-name" type="text" name="name" required autocomplete="off"
+                        node_ref=name/>
                     <label for="new-build-description">"Description"</label>
-                    <input id="new-build-description" type="text" name="description"/>
+                    <input id="new-build-description" type="text" name="description"
+                        node_ref=description/>
                     <label for="new-build-dockerfile">"Dockerfile"</label>
                     <textarea id="new-build-dockerfile" name="dockerfile" rows="4"
-                        placeholder="FROM alpine:3.20"></textarea>
+                        placeholder="FROM alpine:3.20" node_ref=dockerfile></textarea>
                 </div>
                 <button type="submit" disabled=move || create.pending().get()>"Create build"</button>
-            </ActionForm>
+            </form>
             {create_error}
         </section>
     }
@@ -125,6 +140,7 @@ fn BuildRow(
     });
     let navigate = use_navigate();
     let name = build.name.clone();
+    let delete_name = build.name.clone();
     let starting = RwSignal::new(false);
     let run = move |_| {
         let name = name.clone();
@@ -153,14 +169,22 @@ fn BuildRow(
             <button type="button" class="run-button" disabled=move || starting.get()
                 aria-label=format!("Run build {}", build.name)
                 on:click=run>{move || if starting.get() { "Starting…" } else { "Run" }}</button>
-            <ActionForm action=delete>
+            <form method="post" action=DeleteBuild::url() on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                delete.dispatch(DeleteBuild { name: delete_name.clone() });
+            }>
                 <input type="hidden" name="name" value=build.name.clone()/>
                 <button type="submit" class="danger"
                     aria-label=format!("Delete build {}", build.name)>"Delete"</button>
-            </ActionForm>
+            </form>
         </td>
     }
     .into_any()
+}
+
+/// The text in an input (empty before hydration).
+fn input_value(node: NodeRef<Input>) -> String {
+    node.get().map(|i| i.value()).unwrap_or_default()
 }
 
 /// Whether a row passes the search text and the status filter.
