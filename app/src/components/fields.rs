@@ -18,12 +18,12 @@ pub fn FieldErrors(
                 .collect::<Vec<_>>()
         })
     };
-    view! {
-        <For each=messages key=|m| m.clone() let:message>
-            <p class="field-error" role="alert">{message}</p>
-        </For>
+    move || {
+        messages()
+            .into_iter()
+            .map(|message| view! { <p class="field-error" role="alert">{message}</p> })
+            .collect_view()
     }
-    .into_any()
 }
 
 /// A one-line text input.

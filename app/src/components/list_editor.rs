@@ -69,7 +69,7 @@ pub fn ListEditor(
             <legend>{label}</legend>
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
             <ul>{rows}</ul>
-            <button type="button" class="secondary" on:click=add>{format!("Add {}", label_for_add.to_lowercase())}</button>
+            <button type="button" class="secondary" on:click=add>{format!("Add {}", label_for_add.to_ascii_lowercase())}</button>
         </fieldset>
     }
     .into_any()

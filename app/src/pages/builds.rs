@@ -187,9 +187,10 @@ fn input_value(node: NodeRef<Input>) -> String {
     node.get().map(|i| i.value()).unwrap_or_default()
 }
 
-/// Whether a row passes the search text and the status filter.
+/// Whether a row passes the search text and the status filter. The search
+/// ignores ASCII case only (Unicode case tables would weigh on the wasm).
 fn matches(build: &BuildSummary, query: &str, status: &str) -> bool {
-    let query = query.trim().to_lowercase();
+    let query = query.trim().to_ascii_lowercase();
     let text_ok = query.is_empty()
         || [
             &build.name,
@@ -198,7 +199,7 @@ fn matches(build: &BuildSummary, query: &str, status: &str) -> bool {
             &build.description,
         ]
         .iter()
-        .any(|field| field.to_lowercase().contains(&query));
+        .any(|field| field.to_ascii_lowercase().contains(&query));
     let last = build.last_run.as_ref().map(|r| r.status);
     let status_ok = match status {
         "" => true,

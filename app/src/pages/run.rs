@@ -76,13 +76,13 @@ fn RunDetail(data: RunPageData) -> impl IntoView {
                 </span>
                 {queue}
             </div>
-            <Show when=move || live.get()>
+            {move || live.get().then(|| view! {
                 <button type="button" class="danger" id="cancel-run"
                     disabled=move || cancel.pending().get()
                     on:click=move |_| { cancel.dispatch(()); }>
                     {move || if cancel.pending().get() { "Cancelling…" } else { "Cancel" }}
                 </button>
-            </Show>
+            })}
         </header>
         {cancel_error}
         <dl class="summary">

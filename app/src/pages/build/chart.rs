@@ -4,8 +4,11 @@ use leptos::prelude::*;
 
 /// How many of the latest runs the chart shows.
 const CHART_RUNS: usize = 30;
-const WIDTH: f64 = 600.0;
-const HEIGHT: f64 = 120.0;
+// SVG user units; whole numbers, so no float formatting reaches the wasm.
+const WIDTH: i64 = 600;
+const HEIGHT: i64 = 120;
+/// Each run's share of the width.
+const SLOT: i64 = WIDTH / CHART_RUNS as i64;
 
 /// Bars of the durations of the latest finished runs, oldest on the left.
 #[component]
@@ -14,16 +17,15 @@ pub fn DurationChart(runs: Vec<RunView>) -> impl IntoView {
     if bars.is_empty() {
         return ().into_any();
     }
-    let slot = WIDTH / CHART_RUNS as f64;
     let label = format!("Durations of the last {} finished runs", bars.len());
     let rects = bars
         .into_iter()
         .enumerate()
         .map(|(i, bar)| {
-            let x = i as f64 * slot + 2.0;
+            let x = i as i64 * SLOT + 2;
             view! {
                 <rect class=format!("bar status-{}", bar.status) x=x y=HEIGHT - bar.height
-                    width=slot - 4.0 height=bar.height>
+                    width=SLOT - 4 height=bar.height>
                     <title>{bar.title}</title>
                 </rect>
             }
@@ -42,7 +44,7 @@ pub fn DurationChart(runs: Vec<RunView>) -> impl IntoView {
 }
 
 struct Bar {
-    height: f64,
+    height: i64,
     status: &'static str,
     title: String,
 }
@@ -64,11 +66,11 @@ fn bars(runs: &[RunView]) -> Vec<Bar> {
         .map(|(_, _, ms)| *ms)
         .max()
         .unwrap_or(0)
-        .max(1) as f64;
+        .max(1);
     finished
         .into_iter()
         .map(|(id, status, ms)| Bar {
-            height: (ms as f64 / longest * (HEIGHT - 4.0)).max(2.0),
+            height: (ms * (HEIGHT - 4) / longest).max(2),
             status,
             title: format!("run {id}: {status}, {}", fmt_duration(ms)),
         })
@@ -114,7 +116,7 @@ mod tests {
         let bars = bars(&runs);
         assert_eq!(bars.len(), 2, "unfinished runs are left out");
         assert!(bars[0].title.starts_with("run 2"));
-        assert!((bars[0].height - (HEIGHT - 4.0)).abs() < 1e-9);
-        assert!((bars[1].height - (HEIGHT - 4.0) / 4.0).abs() < 1e-9);
+        assert_eq!(bars[0].height, HEIGHT - 4);
+        assert_eq!(bars[1].height, (HEIGHT - 4) / 4);
     }
 }

@@ -19,9 +19,9 @@ pub fn LogView(lines: RwSignal<Vec<LogLine>>, live: Memo<bool>) -> impl IntoView
     view! {
         <div class="log-tools">
             <span class="muted" id="log-count">{move || format!("{} lines", count())}</span>
-            <Show when=move || live.get()>
+            {move || live.get().then(|| view! {
                 <span class="live-dot" aria-live="polite">"live"</span>
-            </Show>
+            })}
             <label class="check-inline">
                 <input type="checkbox" prop:checked=follow
                     on:change=move |ev| follow.set(event_target_checked(&ev))/>
@@ -32,9 +32,7 @@ pub fn LogView(lines: RwSignal<Vec<LogLine>>, live: Memo<bool>) -> impl IntoView
             <For each=move || lines.get() key=|line| line.seq let:line>
                 <LogRow line/>
             </For>
-            <Show when=move || count() == 0>
-                <p class="muted">"No output yet."</p>
-            </Show>
+            {move || (count() == 0).then(|| view! { <p class="muted">"No output yet."</p> })}
         </div>
     }
     .into_any()

@@ -63,12 +63,12 @@ pub fn secret(draft: Draft) -> AnyView {
             <input id="cfg-webhook-secret" type="password" autocomplete="new-password"
                 prop:value=shown on:input=on_input/>
             <p class="hint">{state}</p>
-            <Show when=has_saved_secret>
+            {move || has_saved_secret().then(|| view! {
                 <button type="button" class="secondary"
                     on:click=move |_| draft.update(|c| c.webhook_secret = String::new())>
                     "Remove secret"
                 </button>
-            </Show>
+            })}
             <FieldErrors path="config.webhook_secret" errors/>
         </div>
     }
