@@ -5,6 +5,7 @@ mod format;
 mod json;
 mod list_editor;
 mod page_data;
+mod run_button;
 mod status;
 
 pub use fields::{CheckField, FieldErrors, TextAreaField, TextField};
@@ -12,6 +13,7 @@ pub use format::{fmt_age, fmt_duration, short_digest};
 pub use json::parse_json;
 pub use list_editor::ListEditor;
 pub use page_data::PageData;
+pub use run_button::RunButton;
 pub use status::StatusBadge;
 
 use leptos::prelude::*;

@@ -1,12 +1,11 @@
-use crate::api::{error_text, list_builds, start_run, CreateBuild, DeleteBuild};
+use crate::api::{error_text, list_builds, CreateBuild, DeleteBuild};
 use crate::components::PageData;
-use crate::components::{encode_segment, fmt_age, ErrorText, StatusBadge};
+use crate::components::{encode_segment, fmt_age, ErrorText, RunButton, StatusBadge};
 use crate::wire::{BuildList, BuildSummary};
 use kiln_domain::RunStatus;
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_navigate;
 
 /// The builds list (search, status filter, Run buttons) and a form to create one.
 #[component]
@@ -90,7 +89,6 @@ fn BuildTable(
         return view! { <p class="empty">"No builds yet."</p> }.into_any();
     }
     let now = list.now_ms;
-    let run_error = RwSignal::new(None::<String>);
     let rows = list
         .builds
         .into_iter()
@@ -101,13 +99,12 @@ fn BuildTable(
             };
             view! {
                 <tr class:hidden=move || !visible()>
-                    <BuildRow summary=b now run_error delete/>
+                    <BuildRow summary=b now delete/>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        {move || run_error.get().map(|message| view! { <ErrorText message/> })}
         <div class="table-wrap">
             <table class="builds">
                 <thead>
@@ -124,12 +121,7 @@ fn BuildTable(
 }
 
 #[component]
-fn BuildRow(
-    summary: BuildSummary,
-    now: i64,
-    run_error: RwSignal<Option<String>>,
-    delete: ServerAction<DeleteBuild>,
-) -> impl IntoView {
+fn BuildRow(summary: BuildSummary, now: i64, delete: ServerAction<DeleteBuild>) -> impl IntoView {
     let build = summary;
     let href = format!("/builds/{}", encode_segment(&build.name));
     let last = build.last_run.clone();
@@ -138,24 +130,7 @@ fn BuildRow(
         let run_href = format!("/runs/{}", r.id);
         view! { <a href=run_href>{fmt_age(now, r.at_ms)}</a> }
     });
-    let navigate = use_navigate();
-    let name = build.name.clone();
     let delete_name = build.name.clone();
-    let starting = RwSignal::new(false);
-    let run = move |_| {
-        let name = name.clone();
-        let navigate = navigate.clone();
-        starting.set(true);
-        leptos::task::spawn_local(async move {
-            match start_run(name).await {
-                Ok(id) => navigate(&format!("/runs/{id}"), Default::default()),
-                Err(e) => {
-                    starting.set(false);
-                    run_error.set(Some(error_text(&e)));
-                }
-            }
-        });
-    };
     view! {
         <td>
             <a class="build-link" href=href>{build.name.clone()}</a>
@@ -166,9 +141,7 @@ fn BuildRow(
         <td>{build.version.clone()}</td>
         <td><StatusBadge status=Signal::stored(last_status)/>" "{last_text}</td>
         <td class="actions">
-            <button type="button" class="run-button" disabled=move || starting.get()
-                aria-label=format!("Run build {}", build.name)
-                on:click=run>{move || if starting.get() { "Starting…" } else { "Run" }}</button>
+            <RunButton name=build.name.clone()/>
             <form method="post" action=DeleteBuild::url() on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 delete.dispatch(DeleteBuild { name: delete_name.clone() });

@@ -1,9 +1,7 @@
 use super::draft::{Draft, SaveState};
-use crate::api::{error_text, start_run};
-use crate::components::{encode_segment, StatusBadge};
+use crate::components::{encode_segment, RunButton, StatusBadge};
 use crate::wire::{builder_label, source_label, BuildPageData};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// Name, state, quick links, source, last commit and version, the Run
 /// button and the save bar.
@@ -48,7 +46,7 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
                 <StatusBadge status=Signal::stored(status)/>
                 {last_run_link}
             </div>
-            <RunButton name=name.clone()/>
+            <RunButton name=name.clone() id="run-build"/>
         </header>
         <p class="description">{move || draft.saved.with(|b| b.description.clone())}</p>
         <dl class="summary">
@@ -61,35 +59,6 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
         <SaveBar draft/>
     }
     .into_any()
-}
-
-#[component]
-fn RunButton(name: String) -> impl IntoView {
-    let navigate = use_navigate();
-    let error = RwSignal::new(None::<String>);
-    let starting = RwSignal::new(false);
-    let run = move |_| {
-        let name = name.clone();
-        let navigate = navigate.clone();
-        starting.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match start_run(name).await {
-                Ok(id) => navigate(&format!("/runs/{id}"), Default::default()),
-                Err(e) => {
-                    starting.set(false);
-                    error.set(Some(error_text(&e)));
-                }
-            }
-        });
-    };
-    view! {
-        <div class="run-action">
-            <button type="button" id="run-build" class="run-button" disabled=move || starting.get()
-                on:click=run>{move || if starting.get() { "Starting…" } else { "Run" }}</button>
-            {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-        </div>
-    }
 }
 
 #[component]
