@@ -1,4 +1,4 @@
-use crate::components::FieldErrors;
+use crate::components::TextField;
 use crate::pages::build::draft::Draft;
 use kiln_domain::{ImageRegistry, ValidationError};
 use leptos::prelude::*;
@@ -25,25 +25,33 @@ pub fn registries(draft: Draft) -> AnyView {
 
 #[component]
 fn RegistryRow(draft: Draft, index: usize, errors: Signal<Vec<ValidationError>>) -> impl IntoView {
-    let get = move |f: fn(&ImageRegistry) -> String| {
-        move || {
+    // Fields differ only in data (fn pointers), so all three share one view type.
+    let field = move |name: &'static str,
+                      label: &'static str,
+                      placeholder: &'static str,
+                      list: &'static str,
+                      get: fn(&ImageRegistry) -> String,
+                      set: fn(&mut ImageRegistry, String)| {
+        let value = Signal::derive(move || {
             draft.draft.with(|b| {
                 b.config
                     .image_registry
                     .get(index)
-                    .map(f)
+                    .map(get)
                     .unwrap_or_default()
             })
-        }
-    };
-    let set = move |f: fn(&mut ImageRegistry, String)| {
-        move |ev: leptos::ev::Event| {
-            let value = event_target_value(&ev);
+        });
+        let set = Callback::new(move |value: String| {
             draft.update(|c| {
                 if let Some(r) = c.image_registry.get_mut(index) {
-                    f(r, value);
+                    set(r, value);
                 }
-            });
+            })
+        });
+        view! {
+            <TextField id=format!("cfg-registry-{index}-{name}") label
+                path=format!("config.image_registry[{index}].{name}") value set errors
+                placeholder list/>
         }
     };
     let remove = move |_| {
@@ -53,28 +61,11 @@ fn RegistryRow(draft: Draft, index: usize, errors: Signal<Vec<ValidationError>>)
             }
         })
     };
-    let id = |name: &str| format!("cfg-registry-{index}-{name}");
-    let path = |name: &str| format!("config.image_registry[{index}].{name}");
     view! {
         <li class="registry-row">
-            <div class="field">
-                <label for=id("domain")>"Domain"</label>
-                <input id=id("domain") type="text" placeholder="ghcr.io" value=untrack(get(|r| r.domain.clone())) prop:value=get(|r| r.domain.clone())
-                    on:input=set(|r, v| r.domain = v)/>
-                <FieldErrors path=path("domain") errors/>
-            </div>
-            <div class="field">
-                <label for=id("account")>"Account"</label>
-                <input id=id("account") type="text" list="registry-account-choices"
-                    value=untrack(get(|r| r.account.clone())) prop:value=get(|r| r.account.clone()) on:input=set(|r, v| r.account = v)/>
-                <FieldErrors path=path("account") errors/>
-            </div>
-            <div class="field">
-                <label for=id("organization")>"Organization"</label>
-                <input id=id("organization") type="text" value=untrack(get(|r| r.organization.clone())) prop:value=get(|r| r.organization.clone())
-                    on:input=set(|r, v| r.organization = v)/>
-                <FieldErrors path=path("organization") errors/>
-            </div>
+            {field("domain", "Domain", "ghcr.io", "", |r| r.domain.clone(), |r, v| r.domain = v)}
+            {field("account", "Account", "", "registry-account-choices", |r| r.account.clone(), |r, v| r.account = v)}
+            {field("organization", "Organization", "", "", |r| r.organization.clone(), |r, v| r.organization = v)}
             <button type="button" class="secondary" aria-label=format!("Remove registry {}", index + 1)
                 on:click=remove>"Remove"</button>
         </li>
