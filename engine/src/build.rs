@@ -263,17 +263,24 @@ fn without_step_number(line: &str) -> &str {
         .map_or(line, |(_, rest)| rest)
 }
 
-/// Fails with the most telling of the last lines when `status` is not success.
+/// Fails with the most telling of the last lines when `status` is not success:
+/// the last one naming an error, else the last on stderr, else the last one.
+/// (The two streams are read side by side, so their order is not kept.)
 fn check_status(what: &str, status: ExitStatus, stage: &StageHandle) -> Outcome<()> {
     if status.success() {
         return Ok(());
     }
     let tail = stage.tail();
-    let telling = tail
-        .iter()
-        .rev()
-        .find(|line| line.to_ascii_lowercase().contains("error"))
-        .or_else(|| tail.iter().rev().find(|line| !line.trim().is_empty()))
+    let last = |keep: &dyn Fn(&(Stream, String)) -> bool| {
+        tail.iter()
+            .rev()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .find(|entry| keep(entry))
+            .map(|(_, line)| line)
+    };
+    let telling = last(&|(_, line)| line.to_ascii_lowercase().contains("error"))
+        .or_else(|| last(&|(stream, _)| *stream == Stream::Stderr))
+        .or_else(|| last(&|_| true))
         .map(|line| format!(": {}", without_step_number(line.trim())))
         .unwrap_or_default();
     Err(Abort::failed(format!("{what} failed ({status}){telling}")))

@@ -66,7 +66,7 @@ struct Output {
     stdout: Capped,
     stderr: Capped,
     /// The last lines of both streams, for error messages.
-    tail: VecDeque<String>,
+    tail: VecDeque<(Stream, String)>,
 }
 
 impl Stages {
@@ -160,7 +160,7 @@ impl StageHandle {
             if output.tail.len() == TAIL_LINES {
                 output.tail.pop_front();
             }
-            output.tail.push_back(line.clone());
+            output.tail.push_back((stream, line.clone()));
         }
         self.inner.sink.line(&self.inner.stage, stream, &line);
     }
@@ -173,7 +173,7 @@ impl StageHandle {
     }
 
     /// The last lines printed on either stream (redacted), oldest first.
-    pub(crate) fn tail(&self) -> Vec<String> {
+    pub(crate) fn tail(&self) -> Vec<(Stream, String)> {
         self.output().tail.iter().cloned().collect()
     }
 
