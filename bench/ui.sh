@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Measures the web UI as users get it: the release build's wasm (raw and
-# gzip) and, on a release `kiln serve` with an empty data dir, the time from
-# page request to interactive (navigation start to the `kiln-hydrated` mark)
+# Measures the web UI as users get it: the release build's wasm (gzip, per
+# page: the main module plus a lazy route's chunks) and, on a release
+# `kiln serve` with an empty data dir, the time from page request to
+# interactive (navigation start to the `kiln-hydrated` mark)
 # for each page, with an empty and a warm browser cache.
 # Usage: bench/ui.sh [--no-build]
 set -euo pipefail
@@ -9,13 +10,10 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ "${1:-}" != "--no-build" ]; then
   scripts/monaco.sh
-  cargo leptos build --release
+  cargo leptos build --release --split
 fi
-wasm=target/site/pkg/kiln.wasm
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-js=$(gzip -9 -c target/site/pkg/kiln.js | wc -c)
-echo "wasm: $raw B raw, $gz B gzip ($((gz / 1024)) KiB; budget 400 KiB); kiln.js $js B gzip"
+python3 bench/wasm-size.py target/site/pkg
+echo "kiln.js: $(gzip -9 -c target/site/pkg/kiln.js | wc -c) B gzip"
 
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT

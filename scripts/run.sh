@@ -7,5 +7,5 @@ source scripts/env.sh
 scripts/install-deps.sh
 scripts/ensure-docker.sh
 scripts/monaco.sh
-cargo leptos build --release
+cargo leptos build --release --split
 exec "$CARGO_TARGET_DIR/release/kiln" serve

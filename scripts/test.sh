@@ -11,7 +11,7 @@ cargo fmt --all --check
 cargo clippy --workspace --exclude kiln-frontend --all-targets -- -D warnings
 cargo clippy -p kiln-frontend --target wasm32-unknown-unknown -- -D warnings
 scripts/monaco.sh
-cargo leptos build
+cargo leptos build --split
 trap 'testkit/scripts/stop-services.sh >/dev/null 2>&1 || true' EXIT
 # The workspace build nextest makes includes kiln-agent (it has integration
 # tests); the server's agent and EC2 tests use that binary.

@@ -17,10 +17,11 @@ pub mod wire;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 use pages::{
-    AccountsPage, BuildPage, BuildersPage, BuildsPage, ConfigTab, DockerfileTab, RunPage, RunsTab,
-    SyncPage, VariablesPage,
+    AccountsRoute, BuildPage, BuildersRoute, BuildsPage, ConfigTabRoute, DockerfileTabRoute,
+    RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
 };
 
 /// The HTML document around [`App`], rendered by the server.
@@ -46,12 +47,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The routed application.
 #[component]
 pub fn App() -> impl IntoView {
-    // Effects run only in the browser: the marker flips once hydration is done,
-    // which browser tests (and curious users) can see.
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| {
-        set_hydrated.set(true);
-        browser::mark_hydrated();
+    // Effects run only in the browser: the marker flips once hydration is
+    // done, lazily loaded routes included, which browser tests (and curious
+    // users) can see.
+    let app_hydrated = RwSignal::new(false);
+    let loading = pages::LoadingRoutes::provide();
+    let hydrated = Memo::new(move |_| app_hydrated.get() && loading.none());
+    Effect::new(move |_| app_hydrated.set(true));
+    Effect::new(move |marked: Option<bool>| {
+        let done = hydrated.get();
+        if done && marked != Some(true) {
+            browser::mark_hydrated();
+        }
+        done || marked == Some(true)
     });
     view! {
         <Router>
@@ -73,15 +81,15 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
                     <Route path=path!("/") ssr=SsrMode::Async view=BuildsPage/>
                     <ParentRoute path=path!("/builds/:name") ssr=SsrMode::Async view=BuildPage>
-                        <Route path=path!("") ssr=SsrMode::Async view=ConfigTab/>
-                        <Route path=path!("dockerfile") ssr=SsrMode::Async view=DockerfileTab/>
-                        <Route path=path!("runs") ssr=SsrMode::Async view=RunsTab/>
+                        <Route path=path!("") ssr=SsrMode::Async view={Lazy::<ConfigTabRoute>::new()}/>
+                        <Route path=path!("dockerfile") ssr=SsrMode::Async view={Lazy::<DockerfileTabRoute>::new()}/>
+                        <Route path=path!("runs") ssr=SsrMode::Async view={Lazy::<RunsTabRoute>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("/runs/:id") ssr=SsrMode::Async view=RunPage/>
-                    <Route path=path!("/builders") ssr=SsrMode::Async view=BuildersPage/>
-                    <Route path=path!("/variables") ssr=SsrMode::Async view=VariablesPage/>
-                    <Route path=path!("/accounts") ssr=SsrMode::Async view=AccountsPage/>
-                    <Route path=path!("/sync") ssr=SsrMode::Async view=SyncPage/>
+                    <Route path=path!("/runs/:id") ssr=SsrMode::Async view={Lazy::<RunRoute>::new()}/>
+                    <Route path=path!("/builders") ssr=SsrMode::Async view={Lazy::<BuildersRoute>::new()}/>
+                    <Route path=path!("/variables") ssr=SsrMode::Async view={Lazy::<VariablesRoute>::new()}/>
+                    <Route path=path!("/accounts") ssr=SsrMode::Async view={Lazy::<AccountsRoute>::new()}/>
+                    <Route path=path!("/sync") ssr=SsrMode::Async view={Lazy::<SyncRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -46,7 +46,12 @@ await withBrowser(async (page) => {
   await screenshot(page, 'build-no-js');
 }, { javaScriptEnabled: false });
 
-for (const file of ['kiln.wasm', 'kiln.js', 'kiln.css']) {
+// The pages split out of the main wasm (`cargo leptos build --split`): the
+// run page's chunks are served compressed too.
+const manifest = await (await fetch(`${base}/pkg/__wasm_split_manifest.json`)).json();
+const runChunks = Object.entries(manifest).find(([split]) => split.includes('run_route'))?.[1] ?? [];
+expect(runChunks.length > 0, `no chunks for the run page in the split manifest: ${Object.keys(manifest)}`);
+for (const file of ['kiln.wasm', 'kiln.js', 'kiln.css', ...runChunks.map((c) => `${c}.wasm`)]) {
   const response = await fetch(`${base}/pkg/${file}`, { headers: { 'accept-encoding': 'gzip, br' } });
   const encoding = response.headers.get('content-encoding');
   expect(response.ok && (encoding === 'gzip' || encoding === 'br'), `/pkg/${file}: status ${response.status}, content-encoding ${encoding}`);

@@ -3,5 +3,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(kiln_app::App);
+    // `hydrate_lazy`: some routes load their code on demand (`--split`).
+    leptos::mount::hydrate_lazy(kiln_app::App);
 }

@@ -4,14 +4,20 @@ mod accounts;
 mod build;
 mod builders;
 mod builds;
+mod lazy;
 mod run;
 mod sync;
 mod variables;
 
-pub use accounts::AccountsPage;
-pub use build::{BuildPage, ConfigTab, DockerfileTab, RunsTab};
-pub use builders::BuildersPage;
+use accounts::AccountsPage;
+pub use build::BuildPage;
+use build::{ConfigTab, DockerfileTab, RunsTab};
+use builders::BuildersPage;
 pub use builds::BuildsPage;
-pub use run::RunPage;
-pub use sync::SyncPage;
-pub use variables::VariablesPage;
+pub use lazy::{
+    AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, LoadingRoutes, RunRoute,
+    RunsTabRoute, SyncRoute, VariablesRoute,
+};
+use run::RunPage;
+use sync::SyncPage;
+use variables::VariablesPage;

@@ -14,8 +14,8 @@ pub use dockerfile::DockerfileTab;
 pub use runs_tab::RunsTab;
 
 use crate::api::get_build_page;
-use crate::components::encode_segment;
 use crate::components::PageData;
+use crate::components::{encode_segment, ErrorText};
 use crate::wire::BuildPageData;
 use draft::Draft;
 use header::BuildHeader;
@@ -35,7 +35,15 @@ pub fn BuildPage() -> impl IntoView {
     let name = move || params.read().get("name").unwrap_or_default();
     let page = PageData::new(Signal::derive(name), |name| Box::pin(get_build_page(name)));
     view! {
-        {page.view("Loading build…", |data: BuildPageData| view! { <BuildLoaded data/> }.into_any())}
+        {page.view_or(
+            "Loading build…",
+            |data: BuildPageData| view! { <BuildLoaded data/> }.into_any(),
+            |message| {
+                // No tabs below an error: their lazy views will not arrive.
+                super::LoadingRoutes::give_up();
+                view! { <ErrorText message/> }.into_any()
+            },
+        )}
     }
     .into_any()
 }
