@@ -54,12 +54,17 @@ pub fn App() -> impl IntoView {
     let loading = pages::LoadingRoutes::provide();
     let hydrated = Memo::new(move |_| app_hydrated.get() && loading.none());
     Effect::new(move |_| app_hydrated.set(true));
+    // Marks the first time only; once marked, the effect reads no signal and
+    // does not run again.
     Effect::new(move |marked: Option<bool>| {
+        if marked == Some(true) {
+            return true;
+        }
         let done = hydrated.get();
-        if done && marked != Some(true) {
+        if done {
             browser::mark_hydrated();
         }
-        done || marked == Some(true)
+        done
     });
     view! {
         <Router>

@@ -248,21 +248,20 @@ async fn cancel_and_timeout_reach_the_agent() {
 
 #[tokio::test]
 async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
+    let Remote {
+        registry,
+        mut server,
+        _agent: agent,
+        _dir,
+    } = Remote::start().await;
     let engine = engine().await;
-    let registry = Registry::start(Some(("kiln", "registry-pass-4412")))
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let agent = start_agent(&engine, dir.path(), &[]);
     let tls_dir = tempfile::tempdir().unwrap();
     let tls_agent = start_agent(&engine, tls_dir.path(), &["--tls"]);
     let fingerprint = tls_agent.fingerprint().expect("fingerprint");
     let other = "AA:".repeat(31) + "AA";
     let old_dir = tempfile::tempdir().unwrap();
     let old_agent = start_agent(&engine, old_dir.path(), &["--test-protocol-version", "99"]);
-    let mut server = start_with_engine(&engine);
     let builders = [
-        server_builder("remote", agent.url(), AGENT_KEY, None),
         server_builder("wrong-key", agent.url(), "not-the-key", None),
         server_builder("nowhere", "http://127.0.0.1:1", AGENT_KEY, None),
         server_builder("secure", tls_agent.url(), AGENT_KEY, Some(fingerprint)),
