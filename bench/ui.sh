@@ -18,11 +18,11 @@ echo "kiln.js: $(gzip -9 -c target/site/pkg/kiln.js | wc -c) B gzip"
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-KILN_BIND="127.0.0.1:$port" KILN_DATA_DIR="$data" "$CARGO_TARGET_DIR/release/kiln" serve >"$data/kiln.log" 2>&1 &
+KILN_BIND="127.0.0.1:$port" KILN_DATA_DIR="$data" "$(scripts/build.sh --bin-dir release)/kiln" serve >"$data/kiln.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -fs "$base/" >/dev/null && break; sleep 0.1; done
-"$CARGO_TARGET_DIR/release/kiln" sync apply --url "$base" - >/dev/null <<'TOML'
+"$(scripts/build.sh --bin-dir release)/kiln" sync apply --url "$base" - >/dev/null <<'TOML'
 [[build]]
 name = "bench"
 [build.config]

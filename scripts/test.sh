@@ -11,9 +11,16 @@ cargo fmt --all --check
 cargo clippy --workspace --exclude kiln-frontend --all-targets -- -D warnings
 cargo clippy -p kiln-frontend --target wasm32-unknown-unknown -- -D warnings
 scripts/monaco.sh
-cargo leptos build --split
+# The same build script as the run command, debug profile: the site, kiln and
+# kiln-agent (end2end/tests/first_run.rs runs scripts/run.sh on this build).
+scripts/build.sh debug
+cargo nextest run --workspace --exclude kiln-frontend --no-run
+# The tests run a snapshot of kiln and kiln-agent (the site is found beside
+# it, in $CARGO_TARGET_DIR/site): the first-run test runs scripts/run.sh,
+# whose build step re-links target/debug/kiln while other tests start it.
+test_bin="$CARGO_TARGET_DIR/test-bin"
+rm -rf "$test_bin" && mkdir -p "$test_bin"
+cp "$CARGO_TARGET_DIR/debug/kiln" "$CARGO_TARGET_DIR/debug/kiln-agent" "$test_bin/"
+export KILN_BIN="$test_bin/kiln" KILN_AGENT_BIN="$test_bin/kiln-agent"
 trap 'testkit/scripts/stop-services.sh >/dev/null 2>&1 || true' EXIT
-# The workspace build nextest makes includes kiln-agent (it has integration
-# tests); the server's agent and EC2 tests use that binary.
-export KILN_AGENT_BIN="$CARGO_TARGET_DIR/debug/kiln-agent"
 cargo nextest run --workspace --exclude kiln-frontend --no-fail-fast

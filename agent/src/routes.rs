@@ -101,11 +101,16 @@ fn reply<T: Unary>(response: <T as Request>::Response) -> Response {
 }
 
 async fn health(state: &AgentState) -> HealthReport {
-    let docker = crate::docker::engine_version(state.host.docker_host.as_deref()).await;
+    let docker = crate::docker::engine_health(state.host.docker_host.as_deref()).await;
+    let (docker_version, docker_note, docker_error) = match docker {
+        Ok(engine) => (Some(engine.version), engine.note, None),
+        Err(error) => (None, None, Some(error)),
+    };
     HealthReport {
         agent_version: AGENT_VERSION.to_string(),
         protocol_version: state.protocol,
-        docker_version: docker.as_ref().ok().cloned(),
-        docker_error: docker.err(),
+        docker_version,
+        docker_note,
+        docker_error,
     }
 }

@@ -33,6 +33,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .clone()
         .or_else(|| config.data_dir.clone())
         .unwrap_or_else(|| PathBuf::from("/var/lib/kiln-agent"));
+    // Resolved once: every path the agent hands to docker or git is absolute.
+    let data_dir = std::path::absolute(&data_dir)
+        .with_context(|| format!("resolving the data dir {}", data_dir.display()))?;
     let host = host_settings(&data_dir, config)?;
     let tls = match (&args.tls_cert, &args.tls_key, args.tls) {
         (Some(cert), Some(key), _) => Some(crate::tls::from_files(cert, key)?),
@@ -83,6 +86,8 @@ fn host_settings(data_dir: &std::path::Path, config: AgentConfig) -> anyhow::Res
         .builds_root
         .clone()
         .unwrap_or_else(|| data_dir.join("host-builds"));
+    let builds_root = std::path::absolute(&builds_root)
+        .with_context(|| format!("resolving builds_root {}", builds_root.display()))?;
     for dir in [&work_root, &cache_root] {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }

@@ -17,8 +17,16 @@ use kiln_testkit::{base_image, DockerEngine};
 const KEY: &str = "agent-key-test-5521";
 const AGENT_SECRET: &str = "agent-only-secret-8830";
 
+/// The agent under test: `KILN_AGENT_BIN` when set (`scripts/test.sh`
+/// points it at a snapshot of the build, which no concurrent build
+/// re-links), else the binary cargo built for these tests.
 fn agent_bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_kiln-agent"))
+    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var_os("KILN_AGENT_BIN")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_kiln-agent").into())
+    })
 }
 
 async fn engine() -> DockerEngine {

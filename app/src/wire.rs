@@ -114,6 +114,10 @@ pub enum BuilderHealth {
         /// The kiln-agent's version (Server builders); empty for Local.
         #[serde(default, skip_serializing_if = "String::is_empty")]
         agent_version: String,
+        /// What builds on it should know, e.g. that the engine has no bridge
+        /// network and builds run with `--network none`; empty when nothing.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
     },
     Unreachable {
         reason: String,
@@ -127,11 +131,17 @@ impl fmt::Display for BuilderHealth {
             Self::Healthy {
                 docker_version,
                 agent_version,
-            } if agent_version.is_empty() => write!(f, "Docker {docker_version}"),
-            Self::Healthy {
-                docker_version,
-                agent_version,
-            } => write!(f, "kiln-agent {agent_version}, Docker {docker_version}"),
+                note,
+            } => {
+                if !agent_version.is_empty() {
+                    write!(f, "kiln-agent {agent_version}, ")?;
+                }
+                write!(f, "Docker {docker_version}")?;
+                if !note.is_empty() {
+                    write!(f, "; {note}")?;
+                }
+                Ok(())
+            }
             Self::Unreachable { reason } => write!(f, "Docker engine unreachable: {reason}"),
         }
     }

@@ -158,6 +158,8 @@ pub enum SourceKind {
 }
 
 impl BuildConfig {
+    /// Where the source comes from: files on host when `files_on_host`,
+    /// else git when `repo` or `linked_repo` is set, else the UI Dockerfile.
     pub fn source_kind(&self) -> SourceKind {
         if self.files_on_host {
             SourceKind::FilesOnHost
@@ -166,6 +168,12 @@ impl BuildConfig {
         } else {
             SourceKind::Git
         }
+    }
+
+    /// Whether a source is chosen: false only for a UI build whose
+    /// `dockerfile` is blank (a draft; a run of it says "nothing to build").
+    pub fn has_source(&self) -> bool {
+        self.source_kind() != SourceKind::Ui || !self.dockerfile.trim().is_empty()
     }
 }
 

@@ -12,6 +12,9 @@
 //! - [`env_lines::parse_env_lines`] reads the `KEY=value` text of build args,
 //!   secret args and labels.
 //! - [`image`] computes image paths per registry and the tags a run pushes.
+//! - [`paths`] checks the paths a build names inside its build directory.
+//! - [`validate_change`] refuses only the problems a write introduces (what
+//!   the store uses, so an old invalid resource does not block other writes).
 //! - [`sync`] reads, plans and exports Komodo resource-sync TOML files.
 //!
 //! ```
@@ -43,6 +46,7 @@ pub mod catalog;
 pub mod env_lines;
 pub mod image;
 pub mod name;
+pub mod paths;
 pub mod redact;
 pub mod repo;
 pub mod run;
@@ -71,6 +75,8 @@ pub use repo::{Repo, RepoConfig};
 pub use run::{LogLine, PushedImage, Run, RunStatus, StageRecord, Stream};
 pub use secret::Secret;
 pub use sync::{SyncError, SyncFile, SyncPlan};
-pub use validation::{validate_build, validate_catalog, ValidationError, ValidationErrors};
+pub use validation::{
+    validate_build, validate_catalog, validate_change, ValidationError, ValidationErrors,
+};
 pub use variable::Variable;
 pub use version::{Version, VersionError};

@@ -12,6 +12,7 @@ use crate::docker_api;
 use crate::docker_cli::{build_command, display_command, docker_env, BuildSpec, DockerCli};
 use crate::error::{Abort, Outcome};
 use crate::inputs::Inputs;
+use crate::network::{sets_network, with_default_network, DefaultNetwork};
 use crate::output::PushedImage;
 use crate::plan::{Plan, SourcePlan};
 use crate::process::{run, set_env, ChildSpec};
@@ -72,12 +73,18 @@ pub(crate) async fn docker_build(
 ) -> Outcome<(String, i64)> {
     let build_args = with_version_arg(&inputs.build_args, version);
     let labels = with_oci_labels(&inputs.labels, version, prepared);
+    let network = if sets_network(&inputs.extra_args) {
+        DefaultNetwork::Bridge
+    } else {
+        DefaultNetwork::of(docker.docker).await
+    };
+    let (extra_args, network_line) = with_default_network(&network, &inputs.extra_args);
     let command = build_command(&BuildSpec {
         use_buildx,
         build_args: &build_args,
         secret_args: &inputs.secret_args,
         labels: &labels,
-        extra_args: &inputs.extra_args,
+        extra_args: &extra_args,
         iidfile: docker.iidfile,
         dockerfile: &prepared.dockerfile,
     });
@@ -85,6 +92,9 @@ pub(crate) async fn docker_build(
         names::DOCKER_BUILD,
         &display_command(&docker.cli.path, &command.args),
     );
+    if let Some(line) = &network_line {
+        stage.line(Stream::Stdout, line);
+    }
     let outcome = async {
         if !prepared.context.join(&prepared.dockerfile).is_file() {
             return Err(Abort::failed(format!(

@@ -7,10 +7,14 @@
 //! the cache's (`objects/info/alternates`, like `git clone --shared`) and
 //! checks the commit out there, submodules included. Everything here is
 //! blocking: run it on a blocking thread. Cancel is checked by every git
-//! callback (progress, sideband, credentials), which aborts libgit2.
+//! callback (progress, sideband, credentials), which aborts libgit2. A
+//! server that sends nothing fires no callback: libgit2's connect and read
+//! timeouts ([`CONNECT_TIMEOUT_MS`], [`READ_TIMEOUT_MS`]) end such a fetch,
+//! so a thread the run stopped waiting for ends too.
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use git2::build::CheckoutBuilder;
@@ -56,6 +60,7 @@ pub(crate) fn fetch_and_checkout(
     stage: &StageHandle,
     cancel: &CancellationToken,
 ) -> Outcome<Checkout> {
+    set_network_timeouts();
     let session = Session {
         source,
         stage,
@@ -68,6 +73,36 @@ pub(crate) fn fetch_and_checkout(
         return Err(Abort::Cancelled);
     }
     outcome
+}
+
+/// How long libgit2 may take to connect to a git server, in milliseconds.
+pub(crate) const CONNECT_TIMEOUT_MS: libc::c_int = 15_000;
+/// How long libgit2 waits for one read from (or write to) a git server
+/// before the fetch fails, in milliseconds. Servers send progress while they
+/// pack, so a healthy fetch is never silent this long. Unit tests use a
+/// short one to see it fire.
+#[cfg(not(test))]
+pub(crate) const READ_TIMEOUT_MS: libc::c_int = 60_000;
+#[cfg(test)]
+pub(crate) const READ_TIMEOUT_MS: libc::c_int = 1_500;
+
+/// Gives libgit2 its connect and read timeouts (once per process; they are
+/// process-wide settings).
+fn set_network_timeouts() {
+    static SET: Once = Once::new();
+    SET.call_once(|| {
+        // SAFETY: libgit2 keeps both as plain global ints that it reads only
+        // when it opens a connection. Every fetch in this process goes
+        // through `fetch_and_checkout`, which calls this first, and `Once`
+        // orders this write before any of those reads.
+        let set = unsafe {
+            git2::opts::set_server_connect_timeout_in_milliseconds(CONNECT_TIMEOUT_MS)
+                .and_then(|()| git2::opts::set_server_timeout_in_milliseconds(READ_TIMEOUT_MS))
+        };
+        // Neither setter can fail (git2 says so); the Result only mirrors
+        // `git_libgit2_opts`.
+        debug_assert!(set.is_ok(), "setting git's network timeouts: {set:?}");
+    });
 }
 
 /// libgit2 asks again and again for credentials the server refuses: give up
@@ -397,6 +432,12 @@ impl Session<'_> {
                 "{action}: the repository needs credentials: set a git account for {}",
                 self.source.provider
             )),
+            _ if error.code() == ErrorCode::Timeout => Abort::failed(format!(
+                "{action}: the server did not answer in time (connect {} s, read {} s): {}",
+                CONNECT_TIMEOUT_MS / 1000,
+                READ_TIMEOUT_MS / 1000,
+                error.message()
+            )),
             _ => Abort::failed(format!("{action}: {}", error.message())),
         }
     }
@@ -435,6 +476,56 @@ fn host_of(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::Redactor;
+    use crate::stage::{LogSink, StageRecord, Stages};
+    use std::sync::Arc;
+
+    struct Discard;
+
+    impl LogSink for Discard {
+        fn stage_started(&self, _: &str, _: &str) {}
+        fn line(&self, _: &str, _: Stream, _: &str) {}
+        fn stage_finished(&self, _: &StageRecord) {}
+    }
+
+    #[test]
+    fn a_server_that_never_answers_fails_the_fetch_at_the_read_timeout() {
+        // The kernel completes connections to a listening socket nobody
+        // accepts from: the server is reachable and silent.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let dir = tempfile::tempdir().expect("dir");
+        let source = GitSource {
+            url: format!("http://{addr}/team/hung"),
+            provider: addr,
+            branch: "main".to_string(),
+            commit: None,
+            credentials: None,
+        };
+        let stages = Stages::new(Arc::new(Discard), Arc::new(Redactor::default()));
+        let stage = stages.start("Clone Repo", "");
+        let started = Instant::now();
+        let outcome = fetch_and_checkout(
+            &source,
+            &dir.path().join("cache"),
+            &dir.path().join("dest"),
+            &stage,
+            &CancellationToken::new(),
+        );
+        let took = started.elapsed();
+        let read_timeout = Duration::from_millis(READ_TIMEOUT_MS as u64);
+        assert!(took >= read_timeout, "{took:?}");
+        assert!(took < read_timeout * 4, "{took:?}");
+        match outcome {
+            Err(Abort::Failed(message)) => assert!(
+                message.contains("did not answer in time") || message.contains("timed out"),
+                "{message}"
+            ),
+            Err(Abort::Cancelled) => panic!("cancelled"),
+            Ok(_) => panic!("a silent server served a checkout"),
+        }
+        drop(listener);
+    }
 
     #[test]
     fn hosts_and_hashes() {

@@ -44,6 +44,25 @@ pub struct JobDirs {
     pub host_builds_root: PathBuf,
 }
 
+impl JobDirs {
+    /// The same directories, absolute (relative ones resolved against this
+    /// process's working directory). The engine hands these paths to child
+    /// processes that run elsewhere (`docker build` runs in the build
+    /// context), so a relative one would name another place there. Errors
+    /// when the working directory cannot be read.
+    pub fn absolute(self) -> Result<Self, String> {
+        let resolve = |field: &str, path: PathBuf| {
+            std::path::absolute(&path)
+                .map_err(|e| format!("{field} '{}' cannot be made absolute: {e}", path.display()))
+        };
+        Ok(Self {
+            work_root: resolve("work_root", self.work_root)?,
+            clone_cache: resolve("clone_cache", self.clone_cache)?,
+            host_builds_root: resolve("host_builds_root", self.host_builds_root)?,
+        })
+    }
+}
+
 /// How to reach Docker on this machine.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DockerSettings {
@@ -56,4 +75,25 @@ pub struct DockerSettings {
     /// Arguments added to every `docker build` (the builder's
     /// `extra_args`, e.g. `--network none`), before the build's own.
     pub extra_args: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_dirs_become_absolute_under_the_working_dir() {
+        let cwd = std::env::current_dir().unwrap();
+        let dirs = JobDirs {
+            work_root: "data/work".into(),
+            clone_cache: "/abs/cache".into(),
+            host_builds_root: "./hb".into(),
+        }
+        .absolute()
+        .unwrap();
+        assert_eq!(dirs.work_root, cwd.join("data/work"));
+        assert_eq!(dirs.clone_cache, PathBuf::from("/abs/cache"));
+        assert!(dirs.host_builds_root.is_absolute());
+        assert!(dirs.host_builds_root.starts_with(&cwd));
+    }
 }

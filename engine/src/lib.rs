@@ -37,6 +37,9 @@
 //!    `buildx build --load` with `use_buildx`), build args plus `VERSION`,
 //!    `--secret id=KEY,env=…` (values only in the child's environment),
 //!    labels plus OCI labels, builder and build extra args, `-f`, context.
+//!    On an engine without a `bridge` network, and when neither set of extra
+//!    args chooses `--network`, the build gets `--network none` and its log
+//!    says so ([`DefaultNetwork`]).
 //!    The CLI gets `DOCKER_HOST` and a per-run `DOCKER_CONFIG`, never
 //!    `~/.docker`.
 //! 6. "Tag" (bollard): every registry path × tag, or `image_name:tag`
@@ -48,9 +51,15 @@
 //! are replaced by `<NAME>` in every line, command, record and error
 //! ([`Redactor`]). Cancel (the token) stops any stage: child process groups
 //! are killed, git is aborted from its callbacks, the run directory is
-//! removed, and the result is [`RunResult::Cancelled`].
+//! removed, and the result is [`RunResult::Cancelled`]. Whatever does not
+//! stop within [`STOP_GRACE`] (a git server or Docker engine that never
+//! answers) is abandoned: the run returns anyway, git's own connect and
+//! read timeouts end an abandoned fetch later, and the clone cache it may
+//! still write is not used by another run until it has ended (the next run
+//! waits a few seconds, then fetches into a temporary cache and says so).
 
 mod build;
+mod cache_lock;
 mod cached_dockerfile;
 mod docker_api;
 mod docker_cli;
@@ -60,6 +69,7 @@ mod host_dockerfile;
 mod inputs;
 mod interpolate;
 mod job;
+mod network;
 mod output;
 mod paths;
 mod plan;
@@ -69,25 +79,37 @@ mod redact;
 mod run;
 mod source;
 mod stage;
+mod stop;
 
 use std::sync::Arc;
 
 pub use cached_dockerfile::{read_cached_dockerfile, CachedDockerfile};
 pub use host_dockerfile::{read_host_dockerfile, HostDockerfileError, MAX_DOCKERFILE_BYTES};
 pub use job::{BuildJob, DockerSettings, JobDirs};
+pub use network::{DefaultNetwork, FALLBACK_NETWORK};
 pub use output::{BuildOutput, PushedImage, RunResult};
 pub use redact::Redactor;
 pub use stage::{names as stage_names, LogSink, StageRecord, Stream};
+pub use stop::STOP_GRACE;
 pub use tokio_util::sync::CancellationToken;
 
 /// Runs one build to the end, or until `cancel` fires. Never panics on bad
 /// input: every problem ends in [`RunResult::Failed`] with a clear,
 /// redacted message. The run directory under `job.dirs.work_root` is
 /// removed in every case; the clone cache is kept.
+///
+/// Cancel ends the run within [`STOP_GRACE`] whatever it waits on: work
+/// that does not stop in time (a git fetch from a server that sends
+/// nothing, a Docker call that never answers) is abandoned and ends in the
+/// background, and the result is [`RunResult::Cancelled`] with a failed
+/// record for each stage it left unfinished. Once this returns, `sink` is
+/// never called again and no longer referenced.
 pub async fn run_build(
     job: BuildJob,
     sink: Arc<dyn LogSink>,
     cancel: CancellationToken,
 ) -> RunResult {
-    run::run_job(job, sink, cancel).await
+    let guarded = stop::GuardedSink::new(sink);
+    let run = run::run_job(job, guarded.clone(), cancel.clone());
+    stop::run_bounded(run, &guarded, &cancel, STOP_GRACE).await
 }

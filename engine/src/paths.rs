@@ -1,33 +1,9 @@
 //! Keeping `build_path`, `dockerfile_path` and `pre_build.path` inside the
-//! build directory of git and UI sources.
+//! build directory of git and UI sources: the configured text is checked by
+//! `kiln_domain::paths` (in the run plan), the disk by [`resolve_inside`].
 
 use std::io::ErrorKind;
-use std::path::{Component, Path, PathBuf};
-
-/// Checks a configured path before anything is written or run: it must be
-/// relative and have no `..` component. Returns it without `.` components
-/// (`""` and `"."` give an empty path: the directory itself).
-pub(crate) fn check_relative(field: &str, value: &str) -> Result<PathBuf, String> {
-    let path = Path::new(value);
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(part) => out.push(part),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                return Err(format!(
-                    "{field} '{value}' leaves the build directory: '..' is not allowed"
-                ))
-            }
-            Component::RootDir | Component::Prefix(_) => {
-                return Err(format!(
-                    "{field} '{value}' must be relative to the build directory, not absolute"
-                ))
-            }
-        }
-    }
-    Ok(out)
-}
+use std::path::{Path, PathBuf};
 
 /// `root/relative`, following the symlinks that already exist on the way and
 /// refusing any that lead outside `root` (or nowhere). Missing components are
@@ -87,24 +63,6 @@ fn shown(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_paths_are_normalised() {
-        assert_eq!(
-            check_relative("f", "./a/./b").expect("ok"),
-            Path::new("a/b")
-        );
-        assert_eq!(check_relative("f", ".").expect("ok"), Path::new(""));
-        assert_eq!(check_relative("f", "").expect("ok"), Path::new(""));
-    }
-
-    #[test]
-    fn parent_and_absolute_paths_are_refused() {
-        let error = check_relative("build_path", "a/../../b").unwrap_err();
-        assert!(error.contains("'..'"), "{error}");
-        let error = check_relative("dockerfile_path", "/etc/passwd").unwrap_err();
-        assert!(error.contains("not absolute"), "{error}");
-    }
 
     #[test]
     fn symlinks_out_are_refused_and_inside_accepted() {

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use bollard::auth::DockerCredentials;
-use kiln_domain::image::{image_name, image_paths, tags, validate_repository};
+use kiln_domain::image::{check_tags, image_name, image_paths, validate_repository};
+use kiln_domain::paths::build_paths;
 use kiln_domain::{Build, BuildConfig, ResourceName, SourceKind};
 
 use crate::git::GitSource;
 use crate::job::BuildJob;
-use crate::paths::check_relative;
 use crate::redact::Redactor;
 
 /// The checked plan of one run.
@@ -55,6 +55,11 @@ pub(crate) struct Target {
 
 impl Plan {
     /// Checks the job; every error names the setting at fault.
+    ///
+    /// The checks that do not depend on this host (tags, the paths of UI and
+    /// git builds, image names) are the functions `kiln_domain::validation`
+    /// calls at save time, so a saved build normally passes them; they are
+    /// made again here because agents receive jobs directly.
     pub(crate) fn new(job: &BuildJob) -> Result<Plan, String> {
         let config = &job.config;
         let name = ResourceName::parse(&job.build_name).map_err(|e| format!("build name: {e}"))?;
@@ -71,28 +76,19 @@ impl Plan {
                 PathBuf::from(or_default(&config.dockerfile_path, "Dockerfile")),
                 PathBuf::from(or_default(&config.pre_build.path, ".")),
             ),
-            SourcePlan::Ui | SourcePlan::Git { .. } => (
-                check_relative("build_path", &config.build_path)?,
-                check_relative(
-                    "dockerfile_path",
-                    or_default(&config.dockerfile_path, "Dockerfile"),
-                )?,
-                check_relative("pre_build.path", &config.pre_build.path)?,
-            ),
+            SourcePlan::Ui | SourcePlan::Git { .. } => {
+                let paths = build_paths(config).map_err(|problems| {
+                    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    problems.join("; ")
+                })?;
+                (
+                    PathBuf::from(paths.build_path),
+                    PathBuf::from(paths.dockerfile_path),
+                    PathBuf::from(paths.pre_build_path),
+                )
+            }
         };
-        if dockerfile_path.as_os_str().is_empty() {
-            return Err(
-                "dockerfile_path is empty: name the Dockerfile, e.g. Dockerfile".to_string(),
-            );
-        }
-        let placeholder_commit = matches!(source, SourcePlan::Git { .. }).then_some("0000000");
-        if tags(config, &job.version, placeholder_commit).is_empty() {
-            return Err(
-                "no tags to apply: turn on include_latest_tag, include_version_tags or \
-                 include_commit_tag (git), or set image_tag"
-                    .to_string(),
-            );
-        }
+        check_tags(config, matches!(source, SourcePlan::Git { .. }))?;
         let local_name = image_name(&build);
         validate_repository(&local_name).map_err(|e| format!("image_name: {e}"))?;
         let mut targets = Vec::new();
@@ -178,7 +174,7 @@ fn source_plan(job: &BuildJob) -> Result<SourcePlan, String> {
     let config = &job.config;
     match config.source_kind() {
         SourceKind::Ui => {
-            if config.dockerfile.trim().is_empty() {
+            if !config.has_source() {
                 return Err(
                     "nothing to build: set a repo, files_on_host, or a Dockerfile in the UI"
                         .to_string(),
@@ -260,4 +256,104 @@ fn git_plan(job: &BuildJob) -> Result<SourcePlan, String> {
         },
         source_url: url,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The engine's own refusals, made before any work: the same checks as
+    //! save-time validation, because agents receive jobs directly.
+
+    use super::*;
+    use crate::job::{DockerSettings, JobDirs};
+    use kiln_domain::Version;
+
+    fn job(edit: impl FnOnce(&mut BuildConfig)) -> BuildJob {
+        let mut config = BuildConfig {
+            dockerfile: "FROM busybox\n".to_string(),
+            ..BuildConfig::default()
+        };
+        edit(&mut config);
+        BuildJob {
+            build_name: "api".to_string(),
+            config,
+            version: Version::new(1, 2, 3),
+            source_repo: None,
+            variables: Vec::new(),
+            git_account: None,
+            registry_accounts: Vec::new(),
+            dirs: JobDirs {
+                work_root: "/nonexistent/work".into(),
+                clone_cache: "/nonexistent/cache".into(),
+                host_builds_root: "/nonexistent/host".into(),
+            },
+            docker: DockerSettings::default(),
+        }
+    }
+
+    fn refusal(job: &BuildJob) -> String {
+        match Plan::new(job) {
+            Ok(_) => panic!("the plan should be refused"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn untagged_builds_are_refused() {
+        let untagged = job(|c| {
+            c.include_latest_tag = false;
+            c.include_version_tags = false;
+            c.include_commit_tag = false;
+        });
+        assert!(refusal(&untagged).starts_with("no tags to apply: turn on include_latest_tag"));
+        let commit_only_ui = job(|c| {
+            c.include_latest_tag = false;
+            c.include_version_tags = false;
+        });
+        assert!(refusal(&commit_only_ui).contains("include_commit_tag tags only git builds"));
+        let commit_only_git = job(|c| {
+            c.repo = "acme/api".to_string();
+            c.include_latest_tag = false;
+            c.include_version_tags = false;
+        });
+        assert!(
+            Plan::new(&commit_only_git).is_ok(),
+            "a git run knows its commit"
+        );
+    }
+
+    #[test]
+    fn paths_leaving_the_build_directory_are_refused() {
+        type Edit = fn(&mut BuildConfig);
+        let cases: [(Edit, &str); 4] = [
+            (
+                |c| c.build_path = "../elsewhere".to_string(),
+                "build_path '../elsewhere' leaves the build directory: '..' is not allowed",
+            ),
+            (
+                |c| c.dockerfile_path = "/etc/passwd".to_string(),
+                "dockerfile_path '/etc/passwd' must be relative to the build directory, not absolute",
+            ),
+            (
+                |c| c.dockerfile_path = ".".to_string(),
+                "dockerfile_path '.' names the build directory, not a file: name the Dockerfile, e.g. Dockerfile",
+            ),
+            (
+                |c| c.pre_build.path = "scripts/../..".to_string(),
+                "pre_build.path 'scripts/../..' leaves the build directory: '..' is not allowed",
+            ),
+        ];
+        for (edit, expected) in cases {
+            assert_eq!(refusal(&job(edit)), expected);
+        }
+        let plan = match Plan::new(&job(|c| {
+            c.build_path = "./app/.".to_string();
+            c.dockerfile_path = "docker//Dockerfile".to_string();
+        })) {
+            Ok(plan) => plan,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(plan.build_path, PathBuf::from("app"));
+        assert_eq!(plan.dockerfile_path, PathBuf::from("docker/Dockerfile"));
+        assert_eq!(plan.pre_build_path, PathBuf::new());
+    }
 }

@@ -29,7 +29,17 @@ pub(crate) async fn run_job(
     // child processes: the guard cancels the token the stages watch.
     let cancel = cancel.child_token();
     let _stop_on_drop = cancel.clone().drop_guard();
+    let mut job = job;
     let mut redactor = job_redactor(&job);
+    job.dirs = match job.dirs.clone().absolute() {
+        Ok(dirs) => dirs,
+        Err(message) => {
+            return RunResult::Failed {
+                error: redactor.redact(&message),
+                stages: Vec::new(),
+            }
+        }
+    };
     let plan = match Plan::new(&job) {
         Ok(plan) => plan,
         Err(message) => {

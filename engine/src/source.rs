@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::cache_lock::{self, CacheLease};
 use crate::error::{Abort, Outcome};
 use crate::git::{fetch_and_checkout, Checkout, GitSource};
 use crate::paths::resolve_inside;
 use crate::plan::{Plan, SourcePlan};
-use crate::stage::{names, Stages, Stream};
+use crate::stage::{names, StageHandle, Stages, Stream};
 
 /// The build context, ready for pre-build and `docker build`.
 pub(crate) struct Prepared {
@@ -156,14 +157,17 @@ async fn clone(
 ) -> Outcome<Checkout> {
     let command = clone_command(source);
     let stage = stages.start(names::CLONE_REPO, &command);
+    let (cache, lease) = match take_cache(clone_cache, build_dir, &stage, cancel).await {
+        Ok(taken) => taken,
+        Err(abort) => return stages.conclude(&stage, Err(abort)),
+    };
     let task = {
-        let (source, cache, dest) = (
-            source.clone(),
-            clone_cache.to_path_buf(),
-            build_dir.to_path_buf(),
-        );
+        let (source, dest) = (source.clone(), build_dir.to_path_buf());
         let (stage, cancel) = (stage.clone(), cancel.clone());
         tokio::task::spawn_blocking(move || {
+            // Held until git is done with the cache, also when the run has
+            // stopped waiting for this thread.
+            let _lease = lease;
             fetch_and_checkout(&source, &cache, &dest, &stage, &cancel)
         })
     };
@@ -172,7 +176,9 @@ async fn clone(
         joined = &mut task => joined.unwrap_or_else(|e| Err(Abort::failed(format!("the git task failed: {e}")))),
         () = cancel.cancelled() => {
             // Callbacks abort libgit2 at its next progress report; a server
-            // that sends nothing cannot hold the run: stop waiting.
+            // that sends nothing cannot hold the run: stop waiting. The
+            // thread ends at git's read timeout and keeps the cache's lease
+            // until then.
             let _ = tokio::time::timeout(CLONE_CANCEL_GRACE, &mut task).await;
             Err(Abort::Cancelled)
         }
@@ -182,6 +188,51 @@ async fn clone(
 
 /// How long a cancelled clone gets to notice before the run moves on.
 const CLONE_CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How long a run waits for a clone cache that an abandoned fetch of an
+/// earlier run still holds, before it fetches into a temporary cache.
+const BUSY_CACHE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The clone cache this run fetches into, with its lease (none for a
+/// temporary cache): the build's cache, or, while an abandoned fetch still
+/// holds it, a temporary one beside `build_dir` in the run directory
+/// (removed with it).
+async fn take_cache(
+    clone_cache: &Path,
+    build_dir: &Path,
+    stage: &StageHandle,
+    cancel: &CancellationToken,
+) -> Outcome<(PathBuf, Option<CacheLease>)> {
+    if let Some(lease) = cache_lock::try_acquire(clone_cache) {
+        return Ok((clone_cache.to_path_buf(), Some(lease)));
+    }
+    stage.line(
+        Stream::Stdout,
+        &format!(
+            "the clone cache {} is still used by an abandoned fetch of an earlier run: waiting up to {} s for it to stop",
+            clone_cache.display(),
+            BUSY_CACHE_WAIT.as_secs()
+        ),
+    );
+    match cache_lock::acquire(clone_cache, BUSY_CACHE_WAIT, cancel).await {
+        cache_lock::Acquired::Taken(lease) => {
+            stage.line(Stream::Stdout, "the abandoned fetch has stopped");
+            Ok((clone_cache.to_path_buf(), Some(lease)))
+        }
+        cache_lock::Acquired::Cancelled => Err(Abort::Cancelled),
+        cache_lock::Acquired::Busy => {
+            let temporary = build_dir.parent().unwrap_or(build_dir).join("clone-cache");
+            stage.line(
+                Stream::Stdout,
+                &format!(
+                    "it has not stopped: this run fetches into a temporary clone cache {} (removed after the run; the build's cache is left alone)",
+                    temporary.display()
+                ),
+            );
+            Ok((temporary, None))
+        }
+    }
+}
 
 /// What the clone stage does, in git's words (the token never appears).
 fn clone_command(source: &GitSource) -> String {

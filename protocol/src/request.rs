@@ -52,6 +52,11 @@ pub struct HealthReport {
     pub protocol_version: u32,
     /// The Docker engine's version, when it answered.
     pub docker_version: Option<String>,
+    /// What builds should know about the engine that answered, e.g. "no
+    /// bridge network: builds run with --network none …". Absent from
+    /// agents older than this field (read as `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_note: Option<String>,
     /// Why the Docker engine did not answer.
     pub docker_error: Option<String>,
 }
@@ -152,5 +157,30 @@ impl Unary for ReadDockerfile {}
 impl From<ReadDockerfile> for AgentRequest {
     fn from(r: ReadDockerfile) -> Self {
         Self::ReadDockerfile(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The health report as agents of this protocol version have always
+    /// sent it, and as this version sends it: the wire stays readable both ways.
+    #[test]
+    fn health_report_wire_format() {
+        let older = r#"{"agent_version":"0.1.0","protocol_version":1,"docker_version":"20.10.24","docker_error":null}"#;
+        let report: HealthReport = serde_json::from_str(older).unwrap();
+        assert_eq!(report.docker_note, None);
+        assert_eq!(report.docker_version.as_deref(), Some("20.10.24"));
+
+        let noted = HealthReport {
+            docker_note: Some("no bridge network".into()),
+            ..report.clone()
+        };
+        assert_eq!(
+            serde_json::to_string(&noted).unwrap(),
+            r#"{"agent_version":"0.1.0","protocol_version":1,"docker_version":"20.10.24","docker_note":"no bridge network","docker_error":null}"#
+        );
+        assert_eq!(serde_json::to_string(&report).unwrap(), older);
     }
 }

@@ -11,14 +11,18 @@ use std::path::PathBuf;
 pub struct Config {
     /// Address to listen on (`KILN_BIND`, default 127.0.0.1:3000; port 0 picks one).
     pub bind: SocketAddr,
-    /// Where Kiln keeps its files (`KILN_DATA_DIR`, default `./data`).
+    /// Where Kiln keeps its files (`KILN_DATA_DIR`, default `./data`),
+    /// always absolute: a relative setting is resolved once, at load, against
+    /// the working directory Kiln was started in, so every path derived from
+    /// it (run dirs, `--iidfile`, clone caches, the SQLite file) means the
+    /// same thing to every process Kiln starts, whatever their working dir.
     pub data_dir: PathBuf,
     /// Database URL (`KILN_DATABASE_URL`, default SQLite in the data dir). May hold a password.
     pub database_url: Secret,
-    /// The built site (`KILN_SITE_DIR`); found next to the binary when unset.
+    /// The built site (`KILN_SITE_DIR`, absolute); found next to the binary when unset.
     pub site_dir: Option<PathBuf>,
     /// Root for relative `build_path`s of files-on-host builds
-    /// (`KILN_BUILDS_ROOT`, default `<data dir>/host-builds`).
+    /// (`KILN_BUILDS_ROOT`, default `<data dir>/host-builds`; absolute).
     pub builds_root: PathBuf,
     /// The webhook secret of builds without their own `webhook_secret`
     /// (`KILN_WEBHOOK_SECRET`, default none: such builds refuse webhooks).
@@ -28,7 +32,21 @@ pub struct Config {
     pub public_url: Option<String>,
     /// EC2 builders: endpoint and test overrides, bounds (`KILN_AWS_*`).
     pub ec2: crate::aws::Ec2Settings,
+    /// The largest request body, in bytes, the JSON API (`/api/v1`) and the
+    /// UI's server functions (`/rpc`) read (`KILN_MAX_BODY_BYTES`, default
+    /// [`DEFAULT_MAX_BODY_BYTES`]); bigger ones are refused with 413.
+    /// Webhooks keep their own 5 MiB.
+    pub max_body_bytes: usize,
 }
+
+/// The default of `KILN_MAX_BODY_BYTES`: 32 MiB (33,554,432 bytes). Sized
+/// for sync files: a generated 50,000-build Komodo TOML (each build with a
+/// repo, branch, one `image_registry` entry and three build args) measures
+/// 13,150,000 bytes (12.5 MiB), and 14,550,046 bytes as the UI's sync
+/// server function sends it (inside JSON); with a description, tags, a
+/// version and a dockerfile_path per build, 20,620,000 bytes (22,520,046
+/// as JSON).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// The optional config file; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +59,7 @@ struct FileConfig {
     builds_root: Option<PathBuf>,
     webhook_secret: Option<String>,
     public_url: Option<String>,
+    max_body_bytes: Option<usize>,
 }
 
 impl Config {
@@ -71,21 +90,44 @@ impl Config {
             Ok(addr) => addr,
             Err(_) => bail!("KILN_BIND '{bind_text}' is not an address like 127.0.0.1:3000"),
         };
-        let data_dir = env("KILN_DATA_DIR")
-            .map(PathBuf::from)
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = absolute(
+            "KILN_DATA_DIR",
+            env("KILN_DATA_DIR")
+                .map(PathBuf::from)
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("data")),
+        )?;
         let database_url = env("KILN_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| kiln_store::sqlite_url_in(&data_dir));
-        let site_dir = env("KILN_SITE_DIR").map(PathBuf::from).or(file.site_dir);
-        let builds_root = env("KILN_BUILDS_ROOT")
+        let site_dir = env("KILN_SITE_DIR")
             .map(PathBuf::from)
-            .or(file.builds_root)
-            .unwrap_or_else(|| data_dir.join("host-builds"));
+            .or(file.site_dir)
+            .map(|dir| absolute("KILN_SITE_DIR", dir))
+            .transpose()?;
+        let builds_root = absolute(
+            "KILN_BUILDS_ROOT",
+            env("KILN_BUILDS_ROOT")
+                .map(PathBuf::from)
+                .or(file.builds_root)
+                .unwrap_or_else(|| data_dir.join("host-builds")),
+        )?;
         let webhook_secret = env("KILN_WEBHOOK_SECRET")
             .or(file.webhook_secret)
             .unwrap_or_default();
+        let max_body_bytes = match env("KILN_MAX_BODY_BYTES") {
+            Some(text) => match text.trim().parse::<usize>() {
+                Ok(bytes) if bytes > 0 => bytes,
+                _ => bail!(
+                    "KILN_MAX_BODY_BYTES '{text}' is not a number of bytes greater than 0, like 33554432 (32 MiB)"
+                ),
+            },
+            None => match file.max_body_bytes {
+                Some(0) => bail!("max_body_bytes must be greater than 0, like 33554432 (32 MiB)"),
+                Some(bytes) => bytes,
+                None => DEFAULT_MAX_BODY_BYTES,
+            },
+        };
         Ok(Self {
             bind,
             data_dir,
@@ -95,8 +137,21 @@ impl Config {
             webhook_secret: Secret::new(webhook_secret),
             public_url: env("KILN_PUBLIC_URL").or(file.public_url),
             ec2: crate::aws::Ec2Settings::from_env(&env)?,
+            max_body_bytes,
         })
     }
+}
+
+/// `path` made absolute against the current working directory (without
+/// touching the file system: the path need not exist yet). Errors name the
+/// setting when the working directory cannot be read.
+fn absolute(setting: &str, path: PathBuf) -> anyhow::Result<PathBuf> {
+    std::path::absolute(&path).with_context(|| {
+        format!(
+            "{setting} '{}' is relative and the working directory cannot be read; set an absolute path",
+            path.display()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -116,9 +171,38 @@ mod tests {
     fn defaults() {
         let c = load(FileConfig::default(), &[]).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
-        assert_eq!(c.data_dir, PathBuf::from("data"));
-        assert_eq!(c.database_url.expose(), "sqlite://data/kiln.db?mode=rwc");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(c.data_dir, cwd.join("data"));
+        assert_eq!(
+            c.database_url.expose(),
+            format!("sqlite://{}/data/kiln.db?mode=rwc", cwd.display())
+        );
+        assert_eq!(c.builds_root, cwd.join("data/host-builds"));
         assert_eq!(c.site_dir, None);
+    }
+
+    #[test]
+    fn every_relative_path_setting_becomes_absolute() {
+        let cwd = std::env::current_dir().unwrap();
+        let c = load(
+            FileConfig {
+                site_dir: Some("site".into()),
+                ..Default::default()
+            },
+            &[
+                ("KILN_DATA_DIR", "./d/../kiln-data"),
+                ("KILN_BUILDS_ROOT", "hb"),
+            ],
+        )
+        .unwrap();
+        assert!(c.data_dir.is_absolute(), "{:?}", c.data_dir);
+        assert!(c.data_dir.starts_with(&cwd), "{:?}", c.data_dir);
+        assert_eq!(c.builds_root, cwd.join("hb"));
+        assert_eq!(c.site_dir, Some(cwd.join("site")));
+        assert!(c
+            .database_url
+            .expose()
+            .starts_with(&format!("sqlite://{}", cwd.display())));
     }
 
     #[test]
@@ -136,6 +220,35 @@ mod tests {
         assert_eq!(c.bind.port(), 0);
         assert_eq!(c.data_dir, PathBuf::from("/e"));
         assert_eq!(c.database_url.expose(), "sqlite:///e/kiln.db?mode=rwc");
+    }
+
+    #[test]
+    fn max_body_bytes_default_file_env_and_errors() {
+        let c = load(FileConfig::default(), &[]).unwrap();
+        assert_eq!(c.max_body_bytes, 32 * 1024 * 1024);
+        let file = || FileConfig {
+            max_body_bytes: Some(1000),
+            ..Default::default()
+        };
+        assert_eq!(load(file(), &[]).unwrap().max_body_bytes, 1000);
+        let c = load(file(), &[("KILN_MAX_BODY_BYTES", "2000")]).unwrap();
+        assert_eq!(c.max_body_bytes, 2000, "env beats file");
+        for bad in ["32MiB", "-1", "0", "1e6"] {
+            let err = load(file(), &[("KILN_MAX_BODY_BYTES", bad)]).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains(&format!("KILN_MAX_BODY_BYTES '{bad}'")),
+                "{err}"
+            );
+        }
+        let zero = FileConfig {
+            max_body_bytes: Some(0),
+            ..Default::default()
+        };
+        let err = load(zero, &[]).unwrap_err();
+        assert!(err.to_string().contains("max_body_bytes"), "{err}");
+        let err = toml::from_str::<FileConfig>("max_body_bytes = \"big\"").unwrap_err();
+        assert!(err.to_string().contains("max_body_bytes"), "{err}");
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub async fn check_local_engine() -> BuilderHealth {
         Ok(Ok(v)) => BuilderHealth::Healthy {
             docker_version: v.version.unwrap_or_else(|| "unknown".into()),
             agent_version: String::new(),
+            note: kiln_engine::DefaultNetwork::of(&docker)
+                .await
+                .note()
+                .unwrap_or_default(),
         },
         Ok(Err(e)) => BuilderHealth::Unreachable {
             reason: e.to_string(),
@@ -66,6 +70,7 @@ pub async fn check_agent(server: &ServerBuilderConfig) -> BuilderHealth {
             (Some(docker_version), _) => BuilderHealth::Healthy {
                 docker_version,
                 agent_version: report.agent_version,
+                note: report.docker_note.unwrap_or_default(),
             },
             (None, error) => BuilderHealth::Unreachable {
                 reason: format!(

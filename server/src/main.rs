@@ -5,6 +5,7 @@ mod agent_download;
 mod alerts;
 mod api;
 mod aws;
+mod body_limit;
 mod cli;
 mod client;
 mod config;

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::runs::{RunManager, RunSettings};
 use crate::{api, health, site};
 use anyhow::Context;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::Router;
 use kiln_app::ssr::{AppContext, HealthBoard};
 use kiln_app::{shell, App};
@@ -89,7 +89,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         runs,
         webhooks: crate::webhooks::Listeners::new(config.webhook_secret.clone()),
     };
-    let app = router(state);
+    let app = router(state, config.max_body_bytes);
 
     println!("kiln listening on http://{addr}");
     tracing::info!(%addr, "kiln listening");
@@ -141,7 +141,12 @@ fn start_ec2_builders(
     Ok(())
 }
 
-fn router(state: AppState) -> Router {
+/// Every route. Request bodies read through axum (the JSON API, server
+/// functions) are limited to `max_body_bytes` (`KILN_MAX_BODY_BYTES`) and
+/// refused 413 with a sentence naming the setting: JSON under `/api/v1`,
+/// Leptos's error encoding under `/rpc` (`body_limit.rs`). Webhooks read
+/// their raw body with their own 5 MiB cap.
+fn router(state: AppState, max_body_bytes: usize) -> Router {
     let routes = generate_route_list(App);
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
@@ -150,7 +155,7 @@ fn router(state: AppState) -> Router {
             crate::agent_download::PATH,
             axum::routing::get(crate::agent_download::serve),
         )
-        .nest("/api/v1", api::routes())
+        .nest_service("/api/v1", api::service(state.clone(), max_body_bytes))
         .merge(crate::webhooks::routes())
         .leptos_routes_with_context(
             &state,
@@ -159,6 +164,11 @@ fn router(state: AppState) -> Router {
             move || shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            max_body_bytes,
+            crate::body_limit::server_fn_refusals,
+        ))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

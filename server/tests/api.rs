@@ -3,10 +3,10 @@
 
 use kiln_testkit::kiln::KilnServer;
 use serde_json::{json, Value};
-use std::path::Path;
 
 fn start() -> KilnServer {
-    KilnServer::start(Path::new(env!("CARGO_BIN_EXE_kiln")), &[]).expect("kiln serves")
+    KilnServer::start(&kiln_testkit::kiln::kiln_bin().expect("kiln binary"), &[])
+        .expect("kiln serves")
 }
 
 fn get(server: &KilnServer, path: &str) -> (u16, String) {
@@ -126,7 +126,7 @@ fn pages_render_on_the_server() {
 #[test]
 fn local_builder_reports_an_unreachable_engine() {
     let server = KilnServer::start(
-        Path::new(env!("CARGO_BIN_EXE_kiln")),
+        &kiln_testkit::kiln::kiln_bin().expect("kiln binary"),
         &[("DOCKER_HOST", "unix:///nonexistent/kiln-test/docker.sock")],
     )
     .expect("kiln serves without Docker");

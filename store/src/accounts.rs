@@ -4,7 +4,7 @@
 use crate::write::{account_key, apply_changes, delete};
 use crate::{now_millis, Store, StoreError};
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
-use kiln_domain::validation::validate_catalog;
+use kiln_domain::validation::validate_change;
 use kiln_domain::{Catalog, GitAccount, RegistryAccount, Secret};
 
 /// Which kind of account.
@@ -49,6 +49,7 @@ impl Store {
     pub async fn create_account(&self, kind: AccountKind, new: Account) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         let key = account_key(&new.domain, &new.username);
         if accounts_of(&catalog, kind)
             .iter()
@@ -71,7 +72,7 @@ impl Store {
                 token: new.token,
             }),
         }
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         let change = change(kind, key, ChangeAction::Create);
         apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
     }
@@ -86,6 +87,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         let slot = match kind {
             AccountKind::Git => catalog
                 .git_accounts
@@ -106,7 +108,7 @@ impl Store {
             });
         };
         *slot = token;
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         let change = change(kind, key, ChangeAction::Update);
         apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
     }
@@ -120,6 +122,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         let keep = |d: &str, u: &str| !(d == domain && u == username);
         match kind {
             AccountKind::Git => catalog
@@ -129,7 +132,7 @@ impl Store {
                 .registry_accounts
                 .retain(|a| keep(&a.domain, &a.username)),
         }
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         delete(&self.db, kind.resource(), &account_key(domain, username)).await
     }
 }

@@ -2,7 +2,10 @@
 //! same migrations. Callers see `kiln_domain` types only; entities stay here.
 //!
 //! Architecture invariant: every write that changes which resources exist goes
-//! through [`Store`] methods that validate the whole resulting catalog first.
+//! through [`Store`] methods that validate the whole resulting catalog first,
+//! with `kiln_domain::validate_change`: a write is refused for the problems
+//! it introduces, never for one the stored catalog already had (a build
+//! saved before a rule existed must not block unrelated writes).
 
 mod accounts;
 mod alerters;

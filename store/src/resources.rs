@@ -5,7 +5,7 @@ use crate::entity::{alerter, build, builder, git_account, registry_account, repo
 use crate::write::{delete, write_configured};
 use crate::{now_millis, Store, StoreError};
 use kiln_domain::sync::ResourceKind;
-use kiln_domain::validation::validate_catalog;
+use kiln_domain::validation::validate_change;
 use kiln_domain::{Build, Builder, Catalog, Version};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -81,6 +81,7 @@ impl Store {
     pub async fn create_build(&self, new: Build) -> Result<Build, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         if catalog.builds.iter().any(|b| b.name == new.name) {
             return Err(StoreError::AlreadyExists {
                 kind: "build",
@@ -88,7 +89,7 @@ impl Store {
             });
         }
         catalog.builds.push(new.clone());
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         write_configured(
             &self.db,
             "build",
@@ -104,6 +105,7 @@ impl Store {
     pub async fn update_build(&self, updated: Build) -> Result<Build, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         let slot = catalog
             .builds
             .iter_mut()
@@ -113,7 +115,7 @@ impl Store {
                 name: updated.name.to_string(),
             })?;
         *slot = updated.clone();
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         write_configured(
             &self.db,
             "build",
@@ -211,4 +213,134 @@ pub(crate) async fn load_catalog(
             .map(|m| codec.alerter_from(m))
             .collect::<Result<_, _>>()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! A database may hold a build that a newer rule refuses (saved before
+    //! the rule existed): writes are refused only for problems they
+    //! introduce, so it does not block unrelated writes.
+
+    use super::*;
+    use crate::{sqlite_url_in, SecretCipher, StoreError};
+    use kiln_domain::sync::parse;
+    use kiln_domain::{BuildConfig, ResourceName, Secret, Variable};
+
+    fn build(name: &str) -> Build {
+        Build {
+            name: ResourceName::parse(name).expect("name"),
+            description: String::new(),
+            tags: Vec::new(),
+            config: BuildConfig::default(),
+        }
+    }
+
+    /// Every tag family off: refused since tags are checked at save time.
+    fn untagged(name: &str) -> Build {
+        let mut build = build(name);
+        build.config.include_latest_tag = false;
+        build.config.include_version_tags = false;
+        build.config.include_commit_tag = false;
+        build
+    }
+
+    /// Writes `build` as an older Kiln would have: without validation.
+    async fn write_unchecked(store: &Store, build: &Build) {
+        write_configured(
+            &store.db,
+            "build",
+            store.codec.build_row(build).expect("row"),
+            true,
+            now_millis(),
+        )
+        .await
+        .expect("unchecked write");
+    }
+
+    fn fields(error: StoreError) -> Vec<String> {
+        match error {
+            StoreError::Invalid(errors) => errors.0.iter().map(ToString::to_string).collect(),
+            StoreError::Sync(kiln_domain::SyncError::Invalid(errors)) => {
+                errors.0.iter().map(ToString::to_string).collect()
+            }
+            other => panic!("expected a validation error, got {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stored_invalid_build_blocks_only_writes_that_add_problems() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::connect(&sqlite_url_in(dir.path()), SecretCipher::from_key(&[3; 32]))
+            .await
+            .expect("store");
+        store.create_build(build("api")).await.expect("api");
+        write_unchecked(&store, &untagged("legacy")).await;
+        assert!(
+            kiln_domain::validate_catalog(&store.catalog().await.expect("catalog")).is_err(),
+            "the stored catalog breaks the tag rule"
+        );
+
+        store
+            .create_build(build("web"))
+            .await
+            .expect("another build saves");
+        store
+            .create_variable(Variable {
+                name: ResourceName::parse("REGION").expect("name"),
+                value: Secret::new("eu"),
+                description: String::new(),
+                is_secret: false,
+            })
+            .await
+            .expect("a variable saves");
+        let mut legacy = untagged("legacy");
+        legacy.description = "kept as it was".to_string();
+        store
+            .update_build(legacy)
+            .await
+            .expect("editing the old build without adding a problem saves");
+
+        let error = store
+            .create_build(untagged("new"))
+            .await
+            .expect_err("a new untagged build is refused");
+        let messages = fields(error);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("build 'new': config.include_latest_tag: no tags to apply"),
+            "only the new problem is reported: {messages:?}"
+        );
+        let error = store
+            .update_build(untagged("api"))
+            .await
+            .expect_err("turning every tag off on api is refused");
+        assert!(
+            fields(error)[0].starts_with("build 'api': config.include_latest_tag"),
+            "names the field"
+        );
+
+        let file = "[[build]]\nname = \"synced\"\n";
+        store
+            .sync(&parse(file).expect("file"), false, false)
+            .await
+            .expect("a sync that adds a valid build applies");
+        let file = "[[build]]\nname = \"ok\"\n\n[[build]]\nname = \"bad\"\n[build.config]\ninclude_latest_tag = false\ninclude_version_tags = false\ninclude_commit_tag = false\n";
+        let error = store
+            .sync(&parse(file).expect("file"), false, false)
+            .await
+            .expect_err("a sync adding an untagged build is refused");
+        assert_eq!(fields(error).len(), 1, "the legacy build is not reported");
+        let names: Vec<String> = store
+            .list_builds()
+            .await
+            .expect("builds")
+            .iter()
+            .map(|b| b.name.to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["api", "legacy", "synced", "web"],
+            "sync is all or nothing"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 use crate::write::{apply_changes, delete};
 use crate::{now_millis, Store, StoreError};
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
-use kiln_domain::validation::validate_catalog;
+use kiln_domain::validation::validate_change;
 use kiln_domain::{Secret, Variable};
 
 /// A change to an existing variable; `value: None` keeps the stored value
@@ -26,6 +26,7 @@ impl Store {
     pub async fn create_variable(&self, new: Variable) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         if catalog.variables.iter().any(|v| v.name == new.name) {
             return Err(StoreError::AlreadyExists {
                 kind: "variable",
@@ -34,7 +35,7 @@ impl Store {
         }
         let name = new.name.to_string();
         catalog.variables.push(new);
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         let change = change(name, ChangeAction::Create);
         apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
     }
@@ -43,6 +44,7 @@ impl Store {
     pub async fn update_variable(&self, name: &str, edit: VariableEdit) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         let slot = catalog
             .variables
             .iter_mut()
@@ -56,7 +58,7 @@ impl Store {
         if let Some(value) = edit.value {
             slot.value = value;
         }
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         let change = change(name.to_string(), ChangeAction::Update);
         apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
     }
@@ -65,8 +67,9 @@ impl Store {
     pub async fn delete_variable(&self, name: &str) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
+        let before = catalog.clone();
         catalog.variables.retain(|v| v.name.as_str() != name);
-        validate_catalog(&catalog)?;
+        validate_change(&before, &catalog)?;
         delete(&self.db, ResourceKind::Variable, name).await
     }
 }

@@ -95,6 +95,31 @@ pub fn tags(config: &BuildConfig, version: &Version, short_commit: Option<&str>)
     out
 }
 
+/// Whether a run of `config` applies at least one tag; `Err` says what to
+/// turn on. `commit_known`: the run knows a commit (git sources), so
+/// `include_commit_tag` adds one; UI and files-on-host runs have none.
+/// The version does not matter (every version gives the same number of
+/// tags). One check for save-time validation and the engine.
+///
+/// The error starts with `no tags to apply` and names the settings:
+/// `include_latest_tag`, `include_version_tags`, `include_commit_tag`,
+/// `image_tag`.
+pub fn check_tags(config: &BuildConfig, commit_known: bool) -> Result<(), String> {
+    let placeholder_commit = commit_known.then_some("0000000");
+    if !tags(config, &Version::default(), placeholder_commit).is_empty() {
+        return Ok(());
+    }
+    Err(if config.include_commit_tag {
+        "no tags to apply: include_commit_tag tags only git builds (they know their commit); \
+         turn on include_latest_tag or include_version_tags, or set image_tag"
+            .to_string()
+    } else {
+        "no tags to apply: turn on include_latest_tag, include_version_tags or \
+         include_commit_tag (git builds), or set image_tag"
+            .to_string()
+    })
+}
+
 /// Every image path with its full list of tags: what a run at `version`
 /// would push (the UI's tag preview).
 pub fn planned_refs(

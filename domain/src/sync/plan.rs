@@ -1,7 +1,7 @@
 use super::merge::Merger;
 use super::resolve::resolve;
 use super::{ResourceKind, SyncError, SyncFile};
-use crate::validation::validate_catalog;
+use crate::validation::validate_change;
 use crate::Catalog;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -37,7 +37,8 @@ pub enum ChangeAction {
 }
 
 /// Computes the catalog after applying `file` to `current`, validated as a
-/// whole. Resources in the file replace the current ones of the same name
+/// whole: refused when it has a problem `current` does not already have
+/// ([`validate_change`]). Resources in the file replace the current ones of the same name
 /// (fields absent from the file take their defaults, as in Komodo), except
 /// secrets: a variable without `value`, an account without `token`, a Server
 /// builder without `passkey` or a build without `webhook_secret` keeps the
@@ -85,7 +86,7 @@ pub fn plan(current: &Catalog, file: &SyncFile, delete: bool) -> Result<SyncPlan
             |a| a.name.to_string(),
         ),
     };
-    validate_catalog(&target).map_err(SyncError::Invalid)?;
+    validate_change(current, &target).map_err(SyncError::Invalid)?;
     Ok(SyncPlan {
         target,
         changes,

@@ -3,12 +3,23 @@
 use super::{Report, ValidationError};
 use crate::builder::LOCAL_BUILDER_NAME;
 use crate::env_lines::parse_env_lines;
-use crate::image::{component_reason, validate_registry_host, validate_repository, validate_tag};
-use crate::{Build, Catalog, ImageRegistry};
+use crate::image::{
+    check_tags, component_reason, image_paths, validate_registry_host, validate_repository,
+    validate_tag,
+};
+use crate::paths::build_paths;
+use crate::{Build, BuildConfig, Catalog, ImageRegistry, SourceKind};
 
 /// Every problem with `build`, resolving its references against `catalog`
 /// (builders, git and registry accounts, linked repos). Name uniqueness is
 /// checked by [`super::validate_catalog`].
+///
+/// Includes every refusal of the engine's run plan that does not depend on
+/// the builder host (files on disk, the accounts a caller passes), through
+/// the same functions the engine calls: tags ([`check_tags`]), the paths of
+/// UI and git builds ([`build_paths`]), image and registry paths. A build
+/// whose source is not chosen yet (no repo, blank Dockerfile) is a valid
+/// draft.
 pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     let mut report = Report::new(format!("build '{}'", build.name), &mut errors);
@@ -48,9 +59,18 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
             format!("unknown linked repo '{}'", config.linked_repo),
         );
     }
+    check_tag_families(config, &mut report);
     let name_has_path = config.image_name.contains('/');
+    let name_ok = validate_repository(&crate::image::image_name(build)).is_ok();
+    let paths = image_paths(build);
     for (index, registry) in config.image_registry.iter().enumerate() {
+        let before = report.count();
         check_registry(index, registry, name_has_path, catalog, &mut report);
+        if let (true, true, Some(image)) = (name_ok, report.count() == before, paths.get(index)) {
+            if let Err(message) = validate_repository(&image.path) {
+                report.push(format!("config.image_registry[{index}].domain"), message);
+            }
+        }
     }
     for (field, text) in [
         ("config.build_args", &config.build_args),
@@ -62,6 +82,12 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
         }
     }
     if !config.repo.is_empty() {
+        if config.repo.trim().is_empty() {
+            report.push(
+                "config.repo",
+                "is blank; name the repository, like owner/name",
+            );
+        }
         check_git_source(&config.git_provider, &config.branch, &mut report);
     }
     for (index, arg) in config.extra_args.iter().enumerate() {
@@ -86,7 +112,24 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
             "must not be empty (the default is '.')",
         );
     }
+    if config.source_kind() != SourceKind::FilesOnHost {
+        if let Err(problems) = build_paths(config) {
+            for problem in problems {
+                report.push(format!("config.{}", problem.field), problem.message);
+            }
+        }
+    }
     errors
+}
+
+/// At least one tag: the engine refuses a run with none. A build whose
+/// source is not chosen yet may still become a git build, so its
+/// `include_commit_tag` counts.
+fn check_tag_families(config: &BuildConfig, report: &mut Report) {
+    let commit_known = config.source_kind() == SourceKind::Git || !config.has_source();
+    if let Err(message) = check_tags(config, commit_known) {
+        report.push("config.include_latest_tag", message);
+    }
 }
 
 /// `git_account` must name an account of the build's (or repo's) provider.
@@ -109,9 +152,10 @@ pub(crate) fn check_git_account(
     }
 }
 
-/// A git source needs a provider and a branch.
+/// A git source needs a provider (a blank one counts as empty, as in the
+/// engine) and a branch.
 pub(crate) fn check_git_source(provider: &str, branch: &str, report: &mut Report) {
-    if provider.is_empty() {
+    if provider.trim().is_empty() {
         report.push(
             "config.git_provider",
             "a git source needs a git provider, like github.com",
@@ -135,7 +179,7 @@ fn check_image_name(build: &Build, report: &mut Report) {
 
 /// Tag builds need a pattern without spaces or control characters (git
 /// refuses those in tag names, so such a pattern could never match).
-fn check_tag_pattern(config: &crate::BuildConfig, report: &mut Report) {
+fn check_tag_pattern(config: &BuildConfig, report: &mut Report) {
     let pattern = &config.webhook_tag_pattern;
     if config.webhook_build_tags && pattern.is_empty() {
         report.push(

@@ -2,6 +2,9 @@
 //! image name, tag and registry is something Docker accepts, every
 //! `KEY=value` text parses, and names are unique per kind.
 //!
+//! [`validate_catalog`] reports every problem; the store writes through
+//! [`validate_change`], which refuses only the problems a write introduces.
+//!
 //! Errors name the resource (`build 'api'`), the field as a dotted path
 //! (`config.image_registry[1].account`) and what is wrong; they never
 //! contain a secret value.
@@ -15,10 +18,11 @@ pub use build::validate_build;
 
 use crate::Catalog;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 
 /// One problem with one field of one resource.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
 #[error("{resource}: {field}: {message}")]
 pub struct ValidationError {
     /// The resource, like `build 'api'` or `git account 'github.com/alice'`.
@@ -75,6 +79,43 @@ pub fn validate_catalog(catalog: &Catalog) -> Result<(), ValidationErrors> {
     }
 }
 
+/// Checks a write: the problems of `after` that `before` does not already
+/// have (compared as whole errors: resource, field and message, counted,
+/// so a second identical problem is new). A catalog stored before a rule
+/// existed may break it; such a problem must not block unrelated writes
+/// (saving another build, adding a variable), while every write still
+/// refuses what it introduces. `before` is only checked when `after` has
+/// problems.
+///
+/// A renamed resource's old problems count as new (they name the new
+/// resource), as do problems whose message quotes an edited value.
+pub fn validate_change(before: &Catalog, after: &Catalog) -> Result<(), ValidationErrors> {
+    let Err(ValidationErrors(found)) = validate_catalog(after) else {
+        return Ok(());
+    };
+    let mut existing: HashMap<ValidationError, usize> = HashMap::new();
+    if let Err(ValidationErrors(old)) = validate_catalog(before) {
+        for error in old {
+            *existing.entry(error).or_default() += 1;
+        }
+    }
+    let introduced: Vec<ValidationError> = found
+        .into_iter()
+        .filter(|error| match existing.get_mut(error) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    if introduced.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationErrors(introduced))
+    }
+}
+
 /// Collects the errors of one resource.
 pub(crate) struct Report<'a> {
     resource: String,
@@ -84,6 +125,11 @@ pub(crate) struct Report<'a> {
 impl<'a> Report<'a> {
     pub(crate) fn new(resource: String, errors: &'a mut Vec<ValidationError>) -> Self {
         Self { resource, errors }
+    }
+
+    /// How many errors have been collected so far (of every resource).
+    pub(crate) fn count(&self) -> usize {
+        self.errors.len()
     }
 
     pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {

@@ -112,7 +112,7 @@ pub(crate) fn validate_account(
 pub(crate) fn validate_repo(repo: &Repo, catalog: &Catalog, errors: &mut Vec<ValidationError>) {
     let mut report = Report::new(format!("repo '{}'", repo.name), errors);
     let config = &repo.config;
-    if config.repo.is_empty() {
+    if config.repo.trim().is_empty() {
         report.push(
             "config.repo",
             "is empty; set the repository, like owner/name",

@@ -4,6 +4,7 @@ mod defaults;
 mod env_lines;
 mod image;
 mod json;
+mod save_time;
 mod support;
 mod sync_alerter;
 mod sync_export;

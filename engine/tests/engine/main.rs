@@ -5,6 +5,8 @@ mod args;
 mod cancel;
 mod errors;
 mod git;
+mod hung;
+mod network;
 mod registry;
 mod secrets;
 mod support;

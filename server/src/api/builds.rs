@@ -3,6 +3,7 @@ use crate::serve::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kiln_domain::redact::redact_build;
 use kiln_domain::Build;
@@ -20,15 +21,23 @@ pub async fn get_one(
     Ok(Json(redact_build(&state.ctx.store.build(&name).await?)))
 }
 
+/// `POST /api/v1/builds` with a build as JSON: 201 and the build, 400 for
+/// JSON that is not a build, 409 for a taken name, 422 for a build that
+/// fails validation (the field named). A wrong Content-Type (415) or a body
+/// over the limit (413) is passed on as axum's rejection, worded by the
+/// API's refusal layer.
 pub async fn create(
     State(state): State<AppState>,
     body: Result<Json<Build>, JsonRejection>,
-) -> Result<(StatusCode, Json<Build>), ApiError> {
-    let Json(build) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(state.ctx.store.create_build(build).await?),
-    ))
+) -> Result<Response, ApiError> {
+    let build = match body {
+        Ok(Json(build)) => build,
+        Err(JsonRejection::JsonDataError(e)) => return Err(ApiError::BadRequest(e.body_text())),
+        Err(JsonRejection::JsonSyntaxError(e)) => return Err(ApiError::BadRequest(e.body_text())),
+        Err(other) => return Ok(other.into_response()),
+    };
+    let created = state.ctx.store.create_build(build).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 pub async fn delete(

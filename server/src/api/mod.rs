@@ -1,21 +1,40 @@
-//! The JSON API under `/api/v1/`: thin handlers over the store.
+//! The JSON API under `/api/v1/`: thin handlers over the store. Request
+//! bodies are limited to `KILN_MAX_BODY_BYTES`, and every refusal is
+//! `{"error": "..."}` (`refusal.rs`).
 
 mod alerters;
 mod builders;
 mod builds;
 mod error;
 mod host_dockerfile;
+mod refusal;
 mod runs;
 mod sync;
 mod webhook;
 
 use crate::serve::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
 pub use error::ApiError;
 
-pub fn routes() -> Router<AppState> {
+/// `/api/v1` as one service, for `Router::nest_service`: the routes with
+/// bodies limited to `max_body_bytes` (413 beyond), inside the layer that
+/// makes every refusal (a handler's, an extractor's, a wrong method's, an
+/// unknown route's) answer JSON. The layer wraps the whole router rather
+/// than each route so that it sees 405 answers with their `Allow` header.
+pub fn service(state: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .fallback_service(routes(max_body_bytes).with_state(state))
+        .layer(axum::middleware::from_fn_with_state(
+            max_body_bytes,
+            refusal::json_refusals,
+        ))
+}
+
+/// The `/api/v1` routes, bodies limited to `max_body_bytes`.
+fn routes(max_body_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/builds", get(builds::list).post(builds::create))
@@ -37,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/alerters", get(alerters::list))
         .route("/sync", get(sync::export).post(sync::apply))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
+        .layer(DefaultBodyLimit::max(max_body_bytes))
 }
 
 async fn health() -> Json<serde_json::Value> {

@@ -115,6 +115,7 @@ impl Ec2Builders {
             return client.clone();
         }
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https_client())
             .region(aws_config::Region::new(region.to_string()))
             .timeout_config(
                 TimeoutConfig::builder()
@@ -470,4 +471,14 @@ impl Drop for TerminateOnDrop {
 /// "service error").
 pub fn aws_error<E: std::error::Error + 'static>(error: &E) -> String {
     aws_sdk_ec2::error::DisplayErrorContext(error).to_string()
+}
+
+/// The HTTPS client for EC2 and the credential providers: rustls with ring
+/// (the SDK's default would build aws-lc from C), the system's root
+/// certificates.
+fn https_client() -> aws_sdk_ec2::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }

@@ -427,7 +427,10 @@ impl RunManager {
         let saver = tokio::spawn(save_stages(store.clone(), run_id, stage_rx));
         let sink = Arc::new(RunSink {
             log: log.clone(),
-            stages: stage_tx,
+            state: Mutex::new(SinkState {
+                stages: Some(stage_tx),
+                open: None,
+            }),
         });
 
         let timeout = Duration::from_secs(build.config.timeout_seconds);
@@ -441,10 +444,47 @@ impl RunManager {
                 cancel.cancel();
             })
         };
-        let result =
-            super::execute::execute(builder, run_id, job, sink, cancel, self.inner.ec2.get()).await;
+        // The work runs in a task of its own, so the run can end without it:
+        // once cancelled (by the user or the timer) it gets STOP_GRACE, then
+        // the run is recorded and its lock and builder slot released while
+        // whatever it still waits on ends in the background.
+        let mut work = {
+            let (builder, cancel) = (builder.clone(), cancel.clone());
+            let ec2 = self.inner.ec2.get().cloned();
+            let sink: Arc<dyn LogSink> = sink.clone();
+            tokio::spawn(async move {
+                super::execute::execute(&builder, run_id, job, sink, &cancel, ec2.as_ref()).await
+            })
+        };
+        let joined = tokio::select! {
+            joined = &mut work => Some(joined),
+            () = cancel.cancelled() => {
+                // A cancel during the grace stays a cancel, not a timeout.
+                timer.abort();
+                tokio::time::timeout(STOP_GRACE, &mut work).await.ok()
+            }
+        };
         timer.abort();
-        let _ = saver.await;
+        if joined.is_none() {
+            let note = format!(
+                "the run did not stop within {} s of the cancel: it ends here, and what it still waits on is abandoned",
+                STOP_GRACE.as_secs()
+            );
+            tracing::warn!(run_id, "{note}");
+            sink.abandon_open_stage(&note);
+        }
+        // Nothing the abandoned work still sends reaches this run any more;
+        // the saver ends once the stages already sent are saved.
+        sink.close();
+        let saved = saver.await.unwrap_or_default();
+        let result = match joined {
+            Some(Ok(result)) => result,
+            Some(Err(e)) => RunResult::Failed {
+                error: format!("the run's task failed: {e}"),
+                stages: saved,
+            },
+            None => RunResult::Cancelled { stages: saved },
+        };
         match result {
             RunResult::Success(out) => RunEnd {
                 status: RunStatus::Success,
@@ -482,29 +522,105 @@ fn ended(status: RunStatus, error: String, stages: Vec<StageRecord>) -> RunEnd {
     }
 }
 
-/// Feeds engine output into the run's log and stage records.
+/// How long a cancelled (or timed-out) run's work may take to stop before
+/// the run ends without it: 10 seconds. Longer than the engine's own
+/// [`kiln_engine::STOP_GRACE`] and the agent's cancel grace, so those
+/// report their stages first; this bounds every other wait (an EC2 call, a
+/// termination's retries).
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// Feeds engine output into the run's log and stage records until the run
+/// ends ([`RunSink::close`]).
 struct RunSink {
     log: Arc<RunLog>,
-    stages: mpsc::UnboundedSender<StageRecord>,
+    state: Mutex<SinkState>,
+}
+
+struct SinkState {
+    /// To the saver; None once the run has ended.
+    stages: Option<mpsc::UnboundedSender<StageRecord>>,
+    /// The stage started last, until it finishes: (name, command, start in
+    /// Unix milliseconds).
+    open: Option<(String, String, i64)>,
+}
+
+impl RunSink {
+    fn state(&self) -> std::sync::MutexGuard<'_, SinkState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Ends the run's output: later calls (from work the run abandoned) are
+    /// dropped, and the saver stops once it has saved what it got.
+    fn close(&self) {
+        self.state().stages = None;
+    }
+
+    /// Ends the stage in progress (if any) as failed with `note`, in the
+    /// log and in the run's records, for a run that ends without its work.
+    fn abandon_open_stage(&self, note: &str) {
+        let mut state = self.state();
+        let Some((stage, command, start_ms)) = state.open.take() else {
+            self.log.push("", Stream::Stderr, note);
+            return;
+        };
+        self.log.push(&stage, Stream::Stderr, note);
+        let record = StageRecord {
+            stage,
+            command,
+            stdout: String::new(),
+            stderr: format!("{note}\n"),
+            success: false,
+            start_ms,
+            end_ms: super::now_ms(),
+        };
+        if let Some(stages) = &state.stages {
+            let _ = stages.send(record);
+        }
+    }
 }
 
 impl LogSink for RunSink {
     fn stage_started(&self, stage: &str, command: &str) {
+        let mut state = self.state();
+        if state.stages.is_none() {
+            return;
+        }
+        state.open = Some((stage.to_string(), command.to_string(), super::now_ms()));
         self.log
             .push(stage, Stream::Stdout, &format!("$ {command}"));
     }
 
     fn line(&self, stage: &str, stream: Stream, line: &str) {
-        self.log.push(stage, stream, line);
+        let state = self.state();
+        if state.stages.is_some() {
+            self.log.push(stage, stream, line);
+        }
     }
 
     fn stage_finished(&self, record: &StageRecord) {
-        let _ = self.stages.send(record.clone());
+        let mut state = self.state();
+        if state
+            .open
+            .as_ref()
+            .is_some_and(|(stage, _, _)| *stage == record.stage)
+        {
+            state.open = None;
+        }
+        if let Some(stages) = &state.stages {
+            let _ = stages.send(record.clone());
+        }
     }
 }
 
-/// Persists stage records as each stage ends.
-async fn save_stages(store: Store, run_id: i64, mut rx: mpsc::UnboundedReceiver<StageRecord>) {
+/// Persists stage records as each stage ends; returns them all once the
+/// sink is closed.
+async fn save_stages(
+    store: Store,
+    run_id: i64,
+    mut rx: mpsc::UnboundedReceiver<StageRecord>,
+) -> Vec<StageRecord> {
     let mut stages = Vec::new();
     while let Some(stage) = rx.recv().await {
         stages.push(stage);
@@ -512,4 +628,5 @@ async fn save_stages(store: Store, run_id: i64, mut rx: mpsc::UnboundedReceiver<
             tracing::warn!(run_id, error = %e, "cannot save stage records");
         }
     }
+    stages
 }

@@ -9,8 +9,16 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The `kiln` under test: `KILN_BIN` when set (`scripts/test.sh` points it
+/// at a snapshot of the build, which no concurrent build re-links), else the
+/// binary cargo built for these tests.
 pub fn kiln_bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_kiln"))
+    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var_os("KILN_BIN")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_kiln").into())
+    })
 }
 
 /// `kiln serve` using `engine` as its Local builder's Docker.

@@ -1,10 +1,12 @@
 use super::draft::Draft;
+use crate::components::FieldErrors;
 use kiln_domain::image::{image_name, planned_refs, tags};
 use kiln_domain::SourceKind;
 use leptos::prelude::*;
 
 /// The exact references the next run pushes, computed in the page from the
-/// draft with the same code the engine uses (`kiln_domain::image::planned_refs`).
+/// draft with the same code the engine uses (`kiln_domain::image::planned_refs`),
+/// and the server's message when the draft has no tag at all.
 #[component]
 pub fn TagPreview(draft: Draft) -> impl IntoView {
     let preview = move || {
@@ -56,10 +58,14 @@ pub fn TagPreview(draft: Draft) -> impl IntoView {
             }
         })
     };
+    // "No tags to apply" is reported on the first tag switch; the switches
+    // have no message slot of their own, so it shows here.
+    let errors = draft.errors_signal();
     view! {
         <section class="tag-preview" id="tag-preview" aria-live="polite">
             <h3>"Tag preview"</h3>
             {preview}
+            <FieldErrors path="config.include_latest_tag" errors/>
         </section>
     }
     .into_any()
