@@ -61,4 +61,6 @@ start_once() {
 }
 
 start_once first
+# The release wasm this build made, against the UI's budget.
+python3 "$work/kiln/bench/wasm-size.py" "$work/kiln/target/site/pkg" | tail -4
 start_once warm-restart

@@ -15,12 +15,14 @@ scripts/monaco.sh
 # kiln-agent (end2end/tests/first_run.rs runs scripts/run.sh on this build).
 scripts/build.sh debug
 cargo nextest run --workspace --exclude kiln-frontend --no-run
-# The tests run a snapshot of kiln and kiln-agent (the site is found beside
-# it, in $CARGO_TARGET_DIR/site): the first-run test runs scripts/run.sh,
-# whose build step re-links target/debug/kiln while other tests start it.
+# The tests run a snapshot of kiln, kiln-agent and the site (kiln finds it
+# beside itself, in site/): the first-run test runs scripts/run.sh, whose
+# build step re-links target/debug/kiln and rewrites target/site while other
+# tests use them.
 test_bin="$CARGO_TARGET_DIR/test-bin"
 rm -rf "$test_bin" && mkdir -p "$test_bin"
 cp "$CARGO_TARGET_DIR/debug/kiln" "$CARGO_TARGET_DIR/debug/kiln-agent" "$test_bin/"
+cp -R target/site "$test_bin/site"
 export KILN_BIN="$test_bin/kiln" KILN_AGENT_BIN="$test_bin/kiln-agent"
 trap 'testkit/scripts/stop-services.sh >/dev/null 2>&1 || true' EXIT
 cargo nextest run --workspace --exclude kiln-frontend --no-fail-fast
