@@ -12,7 +12,8 @@
 # Everything goes under a temp dir that is removed at the end (a cold run
 # needs about 15 GB of disk). Debian packages and the Rust toolchain are the
 # machine's: installing them is not part of what is measured. Nothing here
-# talks to anything but 127.0.0.1 and the package registries.
+# talks to anything but 127.0.0.1 and the package registries. A Docker
+# engine that the run command starts (where none answered) is left running.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 mode="${1:-cold}"
@@ -30,12 +31,18 @@ env_args=(
   "KILN_BIND=127.0.0.1:$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
 )
 if [ "$mode" != "--warm-only" ]; then
-  mkdir -p "$work/cargo-home"
+  # Only rustup's proxies (cargo, rustc, …) from ~/.cargo/bin: tools this
+  # machine installed there (cargo-leptos, wasm-bindgen) must not be found.
+  mkdir -p "$work/cargo-home" "$work/rustup-bin"
+  for proxy in cargo rustc rustup rustdoc rustfmt cargo-fmt cargo-clippy clippy-driver; do
+    if [ -e "$HOME/.cargo/bin/$proxy" ]; then ln -s "$HOME/.cargo/bin/$proxy" "$work/rustup-bin/$proxy"; fi
+  done
+  path_without_cargo_bin="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vx "$HOME/.cargo/bin" | paste -sd:)"
   env_args+=(
     "CARGO_HOME=$work/cargo-home"
     "KILN_TOOLS_DIR=$work/tools"
     "KILN_TOOLS_BUILD_DIR=$work/tools-build"
-    "PATH=$work/cargo-home/bin:$PATH"
+    "PATH=$work/cargo-home/bin:$work/rustup-bin:$path_without_cargo_bin"
   )
 fi
 
@@ -43,7 +50,7 @@ fi
 # the step lines and the seconds it took.
 start_once() {
   local label=$1 log="$work/$1.log" start=$SECONDS
-  (cd "$work/kiln" && exec env "${env_args[@]}" setsid scripts/run.sh) >"$log" 2>&1 &
+  (cd "$work/kiln" && exec env "${env_args[@]}" scripts/run.sh) >"$log" 2>&1 &
   local pid=$!
   until grep -q '^kiln listening on ' "$log"; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -54,7 +61,9 @@ start_once() {
     sleep 1
   done
   local took=$((SECONDS - start))
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  # run.sh has exec'd kiln by now: stop it, as a user would, and leave the
+  # Docker engine it may have started (in a session of its own) running.
+  kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   grep '^==> .* took \|^==> ready after' "$log" | sed "s/^/$label: /"
   echo "$label: Kiln answered after $took s"
