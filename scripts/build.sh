@@ -5,10 +5,6 @@
 # same profile (cargo-leptos re-splits, re-binds and re-optimises the wasm on
 # every run even then, which is most of a warm restart).
 # Usage: scripts/build.sh [release|debug]            (default release)
-#        scripts/build.sh --server-only [release|debug]  only `kiln` and `kiln-agent`,
-#            with plain cargo and the same arguments cargo-leptos passes (so its
-#            build then finds them fresh); needs no build tools, so the run
-#            command runs it while the tools install
 #        scripts/build.sh --bin-dir [release|debug]  prints where the binaries are
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,11 +22,6 @@ if [ "${1:-}" = "--bin-dir" ]; then
   bin_dir "${2:-release}"
   exit
 fi
-server_only=0
-if [ "${1:-}" = "--server-only" ]; then
-  server_only=1
-  shift
-fi
 profile="${1:-release}"
 dir="$(bin_dir "$profile")"
 site=target/site
@@ -47,7 +38,7 @@ inputs_hash() {
     git ls-files -z --others --exclude-standard | xargs -0 -r sha256sum
     cat assets/monaco/.version 2>/dev/null || true
     rustc -V
-    cargo leptos --version 2>/dev/null || echo "no cargo-leptos"
+    cargo leptos --version
     echo "$profile $dir"
   } | sha256sum | cut -d' ' -f1
 }
@@ -56,12 +47,6 @@ if [ -n "$hash" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ] &&
   [ -x "$dir/kiln" ] && [ -x "$dir/kiln-agent" ] && [ -f "$site/pkg/kiln.wasm" ]; then
   echo "==> nothing changed since the last $profile build: using it" >&2
   exit 0
-fi
-if [ "$server_only" = 1 ]; then
-  cargo_flags=()
-  [ "$profile" = release ] && cargo_flags+=(--profile serve)
-  exec cargo build --package=kiln-server --bin=kiln --no-default-features \
-    --package=kiln-agent --bin=kiln-agent "${cargo_flags[@]}"
 fi
 rm -f "$stamp"
 # Every cargo-leptos build passes --split (see ARCHITECTURE.md). Its server

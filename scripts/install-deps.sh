@@ -1,25 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Kiln needs to build, run and test, idempotently.
-# Usage: scripts/install-deps.sh [--test | --system | --tools]
-#   --test    everything, plus the test-only tools
-#   --system  Debian packages and the wasm32 target only
-#   --tools   the build tools only (cargo-leptos, wasm-bindgen-cli, wasm-opt)
+# Usage: scripts/install-deps.sh [--test]   (--test adds the test-only tools)
 set -euo pipefail
 
-want_test=0 do_system=1 do_tools=1
-case "${1:-}" in
-  "") ;;
-  --test) want_test=1 ;;
-  --system) do_tools=0 ;;
-  --tools) do_system=0 ;;
-  *) echo "usage: scripts/install-deps.sh [--test | --system | --tools]" >&2; exit 2 ;;
-esac
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
 TOOLS_DIR="${KILN_TOOLS_DIR:-/opt/kiln-tools}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-if [ "$do_system" = 1 ]; then
 apt_pkgs=(git pkg-config)
 docker_ok() { command -v docker >/dev/null && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 if ! docker_ok && ! command -v dockerd >/dev/null; then apt_pkgs+=(docker.io); fi
@@ -47,8 +37,6 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || {
   log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
-fi
-[ "$do_tools" = 1 ] || exit 0
 
 # The build tools are compiled without optimisation: they spend seconds per
 # Kiln build (most of their work is done by cargo, rustc and wasm-opt), and an

@@ -11,21 +11,11 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 source scripts/steps.sh
 profile="${KILN_PROFILE:-release}"
-# The build tools and the server do not need each other: on a fresh machine
-# they compile side by side, filling the cores each leaves idle.
-tools_and_server() {
-  scripts/install-deps.sh --tools &
-  local tools=$! status=0
-  scripts/build.sh --server-only "$profile" || status=$?
-  wait "$tools" || status=$?
-  return "$status"
-}
-step "system packages" scripts/install-deps.sh --system
+step "install tools" scripts/install-deps.sh
 repo="$PWD"
 step "Docker engine" bash -c 'cd "$1" && "$2/scripts/ensure-docker.sh"' _ "$started_in" "$repo"
 step "Monaco editor" scripts/monaco.sh
-step "build tools and server ($profile)" tools_and_server
-step "site and the rest of the build ($profile)" scripts/build.sh "$profile"
+step "build ($profile)" scripts/build.sh "$profile"
 steps_summary
 bin_dir="$(scripts/build.sh --bin-dir "$profile")"
 cd "$started_in"
