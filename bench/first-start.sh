@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Measures the README's run command as a new user meets it: a fresh clone of
 # this repository, run with empty tool, cargo and build directories (so every
-# crate is downloaded and compiled, cargo-leptos and wasm-bindgen-cli are
-# installed from crates.io, npm packages fetched), until Kiln answers; then a
-# warm restart of the same command with nothing changed. Prints the run
-# command's own per-step times and both totals.
+# crate is downloaded and compiled and npm packages fetched), until Kiln
+# answers; then a warm restart of the same command with nothing changed.
+# Prints the run command's own per-step times and both totals.
 #
 # Usage: bench/first-start.sh [--warm-only]
 #   --warm-only  keep this machine's tools and cargo home; fresh clone and target dir only
@@ -32,7 +31,7 @@ env_args=(
 )
 if [ "$mode" != "--warm-only" ]; then
   # Only rustup's proxies (cargo, rustc, …) from ~/.cargo/bin: tools this
-  # machine installed there (cargo-leptos, wasm-bindgen) must not be found.
+  # machine installed there (cargo-leptos, wasm-bindgen, …) must not be used.
   mkdir -p "$work/cargo-home" "$work/rustup-bin"
   for proxy in cargo rustc rustup rustdoc rustfmt cargo-fmt cargo-clippy clippy-driver; do
     if [ -e "$HOME/.cargo/bin/$proxy" ]; then ln -s "$HOME/.cargo/bin/$proxy" "$work/rustup-bin/$proxy"; fi
@@ -41,7 +40,6 @@ if [ "$mode" != "--warm-only" ]; then
   env_args+=(
     "CARGO_HOME=$work/cargo-home"
     "KILN_TOOLS_DIR=$work/tools"
-    "KILN_TOOLS_BUILD_DIR=$work/tools-build"
     "PATH=$work/cargo-home/bin:$work/rustup-bin:$path_without_cargo_bin"
   )
 fi

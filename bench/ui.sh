@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ "${1:-}" != "--no-build" ]; then
   scripts/monaco.sh
-  cargo leptos build --release --split
+  scripts/build.sh release
 fi
 python3 bench/wasm-size.py target/site/pkg
 echo "kiln.js: $(gzip -9 -c target/site/pkg/kiln.js | wc -c) B gzip"

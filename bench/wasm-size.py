@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The app's wasm as the browser gets it after `cargo leptos build --split`:
+"""The app's wasm as the browser gets it after `kiln-site-build`:
 the main module, and for each lazily loaded route the main module plus the
-chunks the route needs (from cargo-leptos's split manifest), gzip -9.
+chunks the route needs (from the split manifest), gzip -9.
 
 Usage: bench/wasm-size.py [PKG_DIR]   (default target/site/pkg)"""
 import gzip

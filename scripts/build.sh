@@ -2,8 +2,8 @@
 # Builds everything `kiln serve` serves: the site (wasm, JS, CSS, Monaco),
 # the `kiln` binary and, beside it, `kiln-agent` (GET /agent/kiln-agent).
 # Skips the build when nothing it reads changed since the last build of the
-# same profile (cargo-leptos re-splits, re-binds and re-optimises the wasm on
-# every run even then, which is most of a warm restart).
+# same profile (re-splitting, re-binding and re-optimising the wasm would
+# otherwise be most of a warm restart).
 # Usage: scripts/build.sh [release|debug]            (default release)
 #        scripts/build.sh --bin-dir [release|debug]  prints where the binaries are
 set -euo pipefail
@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bin_dir() {
   case "$1" in
-    # cargo-leptos builds the release server with `bin-profile-release`
-    # (profile `serve` in Cargo.toml), whose output directory is its name.
+    # The release server is built with profile `serve` (Cargo.toml), whose
+    # output directory is its name.
     release) echo "$CARGO_TARGET_DIR/serve" ;;
     debug) echo "$CARGO_TARGET_DIR/debug" ;;
     *) echo "unknown profile '$1': use release or debug" >&2; return 2 ;;
@@ -38,7 +38,7 @@ inputs_hash() {
     git ls-files -z --others --exclude-standard | xargs -0 -r sha256sum
     cat assets/monaco/.version 2>/dev/null || true
     rustc -V
-    cargo leptos --version
+    wasm-opt --version 2>/dev/null || true
     echo "$profile $dir"
   } | sha256sum | cut -d' ' -f1
 }
@@ -49,11 +49,18 @@ if [ -n "$hash" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ] &&
   exit 0
 fi
 rm -f "$stamp"
-# Every cargo-leptos build passes --split (see ARCHITECTURE.md). Its server
-# build also builds kiln-agent (`bin-cargo-args` in Cargo.toml).
-leptos_flags=(--split)
-[ "$profile" = release ] && leptos_flags+=(--release)
-cargo leptos build "${leptos_flags[@]}"
+# One cargo invocation builds kiln, kiln-agent and the site builder (one
+# feature resolution: the crates they share compile once); the site builder
+# then compiles the wasm and makes target/site (sitebuild/src/main.rs).
+cargo_flags=(--package=kiln-server --bin=kiln --package=kiln-agent --bin=kiln-agent
+  --package=kiln-site-build --bin=kiln-site-build)
+site_flags=()
+if [ "$profile" = release ]; then
+  cargo_flags+=(--profile=serve)
+  site_flags+=(--release)
+fi
+cargo build "${cargo_flags[@]}"
+"$dir/kiln-site-build" "${site_flags[@]}"
 for bin in kiln kiln-agent; do
   [ -x "$dir/$bin" ] || { echo "==> the build left no $dir/$bin" >&2; exit 1; }
 done

@@ -38,26 +38,8 @@ fi
 rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || {
   log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 
-# The build tools are compiled without optimisation: they spend seconds per
-# Kiln build (most of their work is done by cargo, rustc and wasm-opt), and an
-# unoptimised compile of them takes a fraction of a release one. Both share one
-# target dir, kept, so common crates compile once and a reinstall is quick.
-TOOLS_BUILD_DIR="${KILN_TOOLS_BUILD_DIR:-/var/tmp/kiln-tools-build}"
-tool_install() {
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=0 \
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
-    CARGO_PROFILE_RELEASE_INCREMENTAL=false \
-    cargo install --target-dir "$TOOLS_BUILD_DIR" "$@"
-}
-if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
-  log "cargo install cargo-leptos 0.3.10 (slow the first time)"
-  tool_install cargo-leptos --version 0.3.10 --locked
-fi
-if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
-  log "cargo install wasm-bindgen-cli 0.2.130"
-  # Without --locked: its lock file names a crate version that is not served.
-  tool_install wasm-bindgen-cli --version 0.2.130
-fi
+# The site's build tools are part of the workspace (sitebuild/: wasm-split and
+# wasm-bindgen as libraries, built with Kiln); only binaryen comes from npm.
 if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
   log "npm binaryen@132 into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Puts the Monaco editor (npm monaco-editor, min build) under assets/monaco/vs,
-# where `cargo leptos build` copies it into the site (served as /monaco/vs).
+# where `kiln-site-build` copies it into the site (served as /monaco/vs).
 # Idempotent; assets/monaco is ignored by git, never committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

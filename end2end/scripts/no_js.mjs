@@ -46,7 +46,7 @@ await withBrowser(async (page) => {
   await screenshot(page, 'build-no-js');
 }, { javaScriptEnabled: false });
 
-// The pages split out of the main wasm (`cargo leptos build --split`): the
+// The pages split out of the main wasm (`kiln-site-build`): the
 // run page's chunks are served compressed too.
 const manifest = await (await fetch(`${base}/pkg/__wasm_split_manifest.json`)).json();
 const runChunks = Object.entries(manifest).find(([split]) => split.includes('run_route'))?.[1] ?? [];

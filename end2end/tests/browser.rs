@@ -1,5 +1,5 @@
 //! Headless Chromium against a real `kiln serve`. Needs the site built by
-//! `cargo leptos build` and `npm ci` in end2end/ (scripts/test.sh does both).
+//! `scripts/build.sh debug` and `npm ci` in end2end/ (scripts/test.sh does both).
 
 mod support;
 

@@ -62,7 +62,7 @@ impl RunCommand {
             }
         });
         // The debug build is already there; the run command's own checks and
-        // a no-op build take seconds, but a cold cargo-leptos check can be slow.
+        // a no-op build take seconds, but a cold check can be slow.
         let url = match rx.recv_timeout(Duration::from_secs(900)) {
             Ok(url) => url,
             Err(_) => panic!(

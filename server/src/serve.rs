@@ -61,7 +61,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     match &site_dir {
         Some(dir) => tracing::info!(site = %dir.display(), "serving site files"),
         None => {
-            tracing::warn!("no built site found (run `cargo leptos build`); pages will not hydrate")
+            tracing::warn!("no built site found (run `scripts/build.sh`); pages will not hydrate")
         }
     }
     let listener = tokio::net::TcpListener::bind(config.bind)

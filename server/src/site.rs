@@ -1,5 +1,5 @@
 //! Finding the built site (wasm, JS, CSS) so `kiln serve` needs no set-up
-//! after `cargo leptos build`.
+//! after `scripts/build.sh`.
 
 use std::path::{Path, PathBuf};
 

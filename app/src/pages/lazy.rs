@@ -1,4 +1,4 @@
-//! Routes whose code is loaded on demand: `cargo leptos build --split` moves
+//! Routes whose code is loaded on demand: `kiln-site-build` (sitebuild/) moves
 //! each page's code out of the main wasm into chunks the browser fetches the
 //! first time the route is shown (and before it hydrates one it was served),
 //! so no page downloads the code of every other page.
