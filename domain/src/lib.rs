@@ -76,7 +76,8 @@ pub use run::{LogLine, PushedImage, Run, RunStatus, StageRecord, Stream};
 pub use secret::Secret;
 pub use sync::{SyncError, SyncFile, SyncPlan};
 pub use validation::{
-    validate_build, validate_catalog, validate_change, ValidationError, ValidationErrors,
+    validate_build, validate_catalog, validate_change, validate_change_with, ChangeRules,
+    ValidationError, ValidationErrors,
 };
 pub use variable::Variable;
 pub use version::{Version, VersionError};

@@ -47,28 +47,76 @@ pub fn placeholder(key: &str) -> String {
     format!("<{key}>")
 }
 
-/// Every value replaced by its key's placeholder; blank and comment lines kept.
+/// Every value replaced by its key's placeholder; blank and comment lines
+/// (and a final newline) kept.
 pub fn redact_secret_args(text: &str) -> String {
-    text.lines()
+    let lines = text
+        .lines()
         .map(|raw| {
             let trimmed = raw.trim();
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 raw.to_string()
-            } else if let Some((key, _)) = trimmed.split_once('=') {
+            } else if let Some((key, value)) = trimmed.split_once('=') {
                 let key = key.trim();
-                format!("{key}={}", placeholder(key))
+                if is_variable_reference(value.trim()) {
+                    // `KEY=[[NAME]]` names a variable; it holds no secret.
+                    raw.to_string()
+                } else {
+                    format!("{key}={}", placeholder(key))
+                }
             } else {
                 HIDDEN_SECRET.to_string()
             }
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect::<Vec<_>>();
+    join_like(text, &lines)
 }
 
-/// `incoming` with each `KEY=<KEY>` line given the value `stored` has for `KEY`.
-pub fn restore_secret_args(incoming: &str, stored: &str) -> String {
+/// `lines` joined by newlines, ending in one when `source` does.
+fn join_like(source: &str, lines: &[String]) -> String {
+    let mut out = lines.join("\n");
+    if source.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether `value` is exactly one `[[NAME]]` variable reference (letters,
+/// digits, `_`), which a redacted text shows as it is.
+pub fn is_variable_reference(value: &str) -> bool {
+    value
+        .strip_prefix("[[")
+        .and_then(|rest| rest.strip_suffix("]]"))
+        .is_some_and(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// The keys whose line in `incoming` is its placeholder `KEY=<KEY>` while
+/// `stored` has no line for `KEY`: applying `incoming` would store the
+/// placeholder text as the secret.
+pub fn unrestorable_placeholders(incoming: &str, stored: &str) -> Vec<String> {
     let known = parse_env_lines(stored).unwrap_or_default();
-    incoming
+    parse_env_lines(incoming)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|line| line.value == placeholder(&line.key))
+        .filter(|line| !known.iter().any(|old| old.key == line.key))
+        .map(|line| line.key)
+        .collect()
+}
+
+/// `incoming` with each `KEY=<KEY>` line replaced by `stored`'s line for
+/// `KEY`, exactly as it is stored.
+pub fn restore_secret_args(incoming: &str, stored: &str) -> String {
+    let known: Vec<(&str, &str)> = stored
+        .lines()
+        .filter_map(|raw| {
+            let (key, _) = raw.trim().split_once('=')?;
+            Some((key.trim(), raw))
+        })
+        .collect();
+    let lines = incoming
         .lines()
         .map(|raw| {
             let Some((key, value)) = raw.trim().split_once('=') else {
@@ -78,13 +126,13 @@ pub fn restore_secret_args(incoming: &str, stored: &str) -> String {
             if value.trim() != placeholder(key) {
                 return raw.to_string();
             }
-            match known.iter().find(|line| line.key == key) {
-                Some(line) => format!("{key}={}", line.value),
+            match known.iter().find(|(known_key, _)| *known_key == key) {
+                Some((_, stored_line)) => (*stored_line).to_string(),
                 None => raw.to_string(),
             }
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect::<Vec<_>>();
+    join_like(incoming, &lines)
 }
 
 fn redact_webhook_secret(secret: &str) -> String {

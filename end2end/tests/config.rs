@@ -5,9 +5,10 @@ mod support;
 
 use support::*;
 
-#[test]
-fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
-    let server = start_kiln();
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
+    let services = Services::start().await;
+    let server = &services.server;
     // A files-on-host build whose Dockerfile the Local builder can read.
     let host = tempfile::tempdir().expect("host dir");
     std::fs::create_dir_all(host.path().join("svc")).expect("svc dir");
@@ -17,7 +18,7 @@ fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
     )
     .expect("host Dockerfile");
     apply_sync(
-        &server,
+        server,
         &format!(
             "[[build]]\nname = \"on-host\"\n[build.config]\nfiles_on_host = true\nbuild_path = \"{}\"\n",
             host.path().join("svc").display()
@@ -33,9 +34,53 @@ fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
         !build.contains("supersecret-123"),
         "API leaked a secret arg: {build}"
     );
-    let export = get(&server, "/api/v1/sync");
+    let export = get(server, "/api/v1/sync");
     assert!(
-        export.contains("supersecret-123"),
-        "the stored secret arg was lost by saving its placeholder: {export}"
+        !export.contains("supersecret-123") && export.contains("NPM_TOKEN=<NPM_TOKEN>"),
+        "the export shows the secret arg: {export}"
+    );
+    // No door shows the stored value, so prove it is still there by using
+    // it: a file that gives the placeholder back keeps the stored value,
+    // and a run's RUN step compares it.
+    apply_sync(
+        server,
+        &format!(
+            r#"{base}
+[[build]]
+name = "webapp"
+[build.config]
+builder = "test-local"
+secret_args = "NPM_TOKEN=<NPM_TOKEN>"
+dockerfile = """
+FROM kiln-test/base:1
+RUN --mount=type=secret,id=NPM_TOKEN test "$(cat /run/secrets/NPM_TOKEN)" = supersecret-123 && echo secret-kept-{nonce}
+"""
+"#,
+            base = services.base_toml(),
+            nonce = nonce()
+        ),
+    );
+    let started = post(server, "/api/v1/builds/webapp/run");
+    let run_id = started
+        .split("\"run_id\":")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap_or_else(|| panic!("no run id in {started}"))
+        .to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let run = loop {
+        let run = get(server, &format!("/api/v1/runs/{run_id}"));
+        if !run.contains("\"status\":\"running\"") && !run.contains("\"status\":\"queued\"") {
+            break run;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "run did not end: {run}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    assert!(
+        run.contains("\"status\":\"success\""),
+        "the stored secret arg was lost by saving its placeholder: {run}"
     );
 }

@@ -84,7 +84,7 @@ name = "remote"
 [builder.config]
 type = "Url"
 params.address = "https://agent.example:8120"
-params.passkey = "abc"
+params.passkey = "abc-key"
 
 [[build]]
 name = "one"

@@ -1,5 +1,6 @@
 use super::toml_text::{string_text, value_text, write_fields};
 use crate::alerter::AlerterConfig;
+use crate::redact::redact_secret_args;
 use crate::{
     Alerter, Build, BuildConfig, Builder, BuilderConfig, Catalog, Repo, RepoConfig, Variable,
 };
@@ -132,10 +133,15 @@ fn write_build(out: &mut String, build: &Build) {
         &build.description,
         &build.tags,
     );
+    // Secret args as `KEY=<KEY>`: applying the file back keeps the values.
+    let config = BuildConfig {
+        secret_args: redact_secret_args(&build.config.secret_args),
+        ..build.config.clone()
+    };
     write_config(
         out,
         "build",
-        &build.config,
+        &config,
         &BuildConfig::default(),
         &["webhook_secret"],
     );

@@ -1,5 +1,6 @@
 use crate::{Alerter, Build, Builder, Repo, ResourceName};
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The resources of one sync file, as read by [`parse`](super::parse).
@@ -15,6 +16,9 @@ pub struct SyncFile {
     pub alerters: Vec<Alerter>,
     /// What was read but ignored (Komodo-only keys and resource kinds).
     pub warnings: Vec<String>,
+    /// The builds whose entry has no `config.version` (Komodo's exports
+    /// leave it out): applying the file keeps their stored version.
+    pub builds_without_version: BTreeSet<String>,
 }
 
 /// A `[[variable]]`. Without `value` the current value is kept.

@@ -33,7 +33,7 @@ pub use export::export;
 pub use file::{AccountEntry, SyncFile, VariableEntry};
 pub use kind::ResourceKind;
 pub use parse::parse;
-pub use plan::{plan, Change, ChangeAction, SyncPlan};
+pub use plan::{plan, plan_with, Change, ChangeAction, PlanOptions, SyncPlan, HIDDEN_FIELD};
 
 use crate::ValidationErrors;
 
@@ -51,6 +51,10 @@ pub enum SyncError {
     /// is no current one to keep.
     #[error("{}", secret_message(*kind, name))]
     Secret { kind: ResourceKind, name: String },
+    /// A build's `secret_args` line is a placeholder (`KEY=<KEY>`, as
+    /// exports write them) with no stored value to put back.
+    #[error("build '{build}': config.secret_args: {key}=<{key}> is a placeholder and this Kiln stores no value for {key}; put the value in the file once or set it in the UI")]
+    Placeholder { build: String, key: String },
 }
 
 fn secret_message(kind: ResourceKind, name: &str) -> String {

@@ -4,6 +4,9 @@ use super::raw::{
 use super::{SyncError, SyncFile};
 use crate::builder_tagged::Tagged;
 use crate::{Build, BuildConfig, Builder, BuilderConfig, Repo, ServerBuilderConfig};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use std::collections::BTreeSet;
 
 /// Reads a sync file. Unknown keys and wrongly typed values are errors whose
 /// message names the key and its line; Komodo-only keys and resource kinds
@@ -11,6 +14,7 @@ use crate::{Build, BuildConfig, Builder, BuilderConfig, Repo, ServerBuilderConfi
 pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
     let raw: RawFile = toml::from_str(text)
         .map_err(|error| SyncError::Toml(error.to_string().trim_end().to_string()))?;
+    let builds_without_version = builds_without_version(text)?;
     let mut warnings = Vec::new();
     for (kind, count) in raw.ignored_kinds() {
         if count > 0 {
@@ -48,7 +52,41 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
         registry_accounts: raw.registry_account,
         alerters,
         warnings,
+        builds_without_version,
     })
+}
+
+/// Only whether each `[[build]]` gives `config.version` (everything else is
+/// skipped unread).
+#[derive(Deserialize)]
+struct VersionPresence {
+    #[serde(default)]
+    build: Vec<BuildVersionPresence>,
+}
+
+#[derive(Deserialize)]
+struct BuildVersionPresence {
+    name: String,
+    #[serde(default)]
+    config: ConfigVersionPresence,
+}
+
+#[derive(Default, Deserialize)]
+struct ConfigVersionPresence {
+    #[serde(default)]
+    version: Option<IgnoredAny>,
+}
+
+/// The names of the builds whose entry has no `config.version`.
+fn builds_without_version(text: &str) -> Result<BTreeSet<String>, SyncError> {
+    let presence: VersionPresence = toml::from_str(text)
+        .map_err(|error| SyncError::Toml(error.to_string().trim_end().to_string()))?;
+    Ok(presence
+        .build
+        .into_iter()
+        .filter(|build| build.config.version.is_none())
+        .map(|build| build.name)
+        .collect())
 }
 
 /// Komodo's default address of a `type = "Url"` builder without one.

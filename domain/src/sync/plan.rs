@@ -1,7 +1,7 @@
 use super::merge::Merger;
-use super::resolve::resolve;
+use super::resolve::{resolve, SuppliedSecret};
 use super::{ResourceKind, SyncError, SyncFile};
-use crate::validation::validate_change;
+use crate::validation::{validate_change_with, ChangeRules};
 use crate::Catalog;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -23,10 +23,24 @@ pub struct Change {
     /// The resource name; for accounts `domain/username`.
     pub name: String,
     pub action: ChangeAction,
-    /// For updates, the dotted paths of the changed fields (for secrets
-    /// only the field name, never a value). Empty for creates and deletes.
+    /// For updates, the dotted paths of the changed fields. A secret the
+    /// file gives is listed as `<path> (set, value hidden)` whether or not
+    /// it equals the stored one, so a plan never tells whether a guess was
+    /// right. Empty for creates and deletes.
     pub fields: Vec<String>,
 }
+
+/// How a sync file is applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Delete the resources of every kind that the file does not name.
+    pub delete: bool,
+    /// Let the file set a build's version lower than the stored one.
+    pub force_version: bool,
+}
+
+/// The suffix of a secret field in [`Change::fields`].
+pub const HIDDEN_FIELD: &str = " (set, value hidden)";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,10 +56,28 @@ pub enum ChangeAction {
 /// (fields absent from the file take their defaults, as in Komodo), except
 /// secrets: a variable without `value`, an account without `token`, a Server
 /// builder without `passkey` or a build without `webhook_secret` keeps the
-/// current one. With `delete`, resources of every kind absent from the file
-/// are deleted; otherwise they are kept.
+/// current one, and a build without `version` keeps the stored version.
+/// With `delete`, resources of every kind absent from the file are deleted;
+/// otherwise they are kept. A version lower than the stored one is refused.
 pub fn plan(current: &Catalog, file: &SyncFile, delete: bool) -> Result<SyncPlan, SyncError> {
-    let incoming = resolve(current, file)?;
+    plan_with(
+        current,
+        file,
+        PlanOptions {
+            delete,
+            force_version: false,
+        },
+    )
+}
+
+/// [`plan`] with every option.
+pub fn plan_with(
+    current: &Catalog,
+    file: &SyncFile,
+    options: PlanOptions,
+) -> Result<SyncPlan, SyncError> {
+    let delete = options.delete;
+    let (incoming, supplied) = resolve(current, file)?;
     let mut changes = Vec::new();
     let mut merger = Merger::new(delete, &mut changes);
     let target = Catalog {
@@ -86,12 +118,63 @@ pub fn plan(current: &Catalog, file: &SyncFile, delete: bool) -> Result<SyncPlan
             |a| a.name.to_string(),
         ),
     };
-    validate_change(current, &target).map_err(SyncError::Invalid)?;
+    let rules = ChangeRules {
+        allow_lower_version: options.force_version,
+    };
+    validate_change_with(current, &target, rules).map_err(SyncError::Invalid)?;
+    hide_secrets(&mut changes, &supplied);
     Ok(SyncPlan {
         target,
         changes,
         warnings: file.warnings.clone(),
     })
+}
+
+/// The secret paths of each kind, as [`changed_fields`](super::diff) names
+/// them.
+fn is_secret_field(kind: ResourceKind, field: &str) -> bool {
+    let secret: &[&str] = match kind {
+        ResourceKind::Build => &["config.secret_args", "config.webhook_secret"],
+        ResourceKind::Builder => &["config.params.passkey"],
+        ResourceKind::Variable => &["value"],
+        ResourceKind::GitAccount | ResourceKind::RegistryAccount => &["token"],
+        ResourceKind::Alerter => &["config.endpoint.params.url"],
+        ResourceKind::Repo => &[],
+    };
+    secret.contains(&field)
+}
+
+/// Marks secret fields as hidden, and lists every secret the file gives for
+/// a resource that exists and stays, even when it equals the stored one.
+fn hide_secrets(changes: &mut Vec<Change>, supplied: &[SuppliedSecret]) {
+    for change in changes.iter_mut() {
+        for field in &mut change.fields {
+            if is_secret_field(change.kind, field) {
+                field.push_str(HIDDEN_FIELD);
+            }
+        }
+    }
+    for secret in supplied {
+        let hidden = format!("{}{HIDDEN_FIELD}", secret.field);
+        match changes
+            .iter_mut()
+            .find(|c| c.kind == secret.kind && c.name == secret.name)
+        {
+            Some(change) if change.action == ChangeAction::Update => {
+                if !change.fields.contains(&hidden) {
+                    change.fields.push(hidden);
+                }
+            }
+            // Created, or deleted (and so not in the file): nothing to hide.
+            Some(_) => {}
+            None => changes.push(Change {
+                kind: secret.kind,
+                name: secret.name.clone(),
+                action: ChangeAction::Update,
+                fields: vec![hidden],
+            }),
+        }
+    }
 }
 
 impl SyncPlan {

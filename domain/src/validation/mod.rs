@@ -13,8 +13,10 @@ mod alerter;
 mod build;
 mod builder;
 mod others;
+mod secrets;
 
 pub use build::validate_build;
+pub use secrets::{ChangeRules, MIN_SECRET_CHARS};
 
 use crate::Catalog;
 use serde::{Deserialize, Serialize};
@@ -72,6 +74,7 @@ pub fn validate_catalog(catalog: &Catalog) -> Result<(), ValidationErrors> {
     for alerter in &catalog.alerters {
         alerter::validate_alerter(alerter, &mut errors);
     }
+    secrets::short_secrets(catalog, &mut errors);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -89,9 +92,26 @@ pub fn validate_catalog(catalog: &Catalog) -> Result<(), ValidationErrors> {
 ///
 /// A renamed resource's old problems count as new (they name the new
 /// resource), as do problems whose message quotes an edited value.
+///
+/// The change itself is checked too, with the strict [`ChangeRules`]: a
+/// build's version is not lowered, a secret variable is not made plain
+/// without a new value. See [`validate_change_with`].
 pub fn validate_change(before: &Catalog, after: &Catalog) -> Result<(), ValidationErrors> {
-    let Err(ValidationErrors(found)) = validate_catalog(after) else {
-        return Ok(());
+    validate_change_with(before, after, ChangeRules::default())
+}
+
+/// [`validate_change`] with the change rules relaxed as `rules` says.
+pub fn validate_change_with(
+    before: &Catalog,
+    after: &Catalog,
+    rules: ChangeRules,
+) -> Result<(), ValidationErrors> {
+    let mut transition_errors = Vec::new();
+    secrets::transitions(before, after, rules, &mut transition_errors);
+    let found = match validate_catalog(after) {
+        Ok(()) if transition_errors.is_empty() => return Ok(()),
+        Ok(()) => Vec::new(),
+        Err(ValidationErrors(found)) => found,
     };
     let mut existing: HashMap<ValidationError, usize> = HashMap::new();
     if let Err(ValidationErrors(old)) = validate_catalog(before) {
@@ -108,6 +128,7 @@ pub fn validate_change(before: &Catalog, after: &Catalog) -> Result<(), Validati
             }
             _ => true,
         })
+        .chain(transition_errors)
         .collect();
     if introduced.is_empty() {
         Ok(())

@@ -5,6 +5,7 @@ mod env_lines;
 mod image;
 mod json;
 mod save_time;
+mod secret_rules;
 mod support;
 mod sync_alerter;
 mod sync_export;

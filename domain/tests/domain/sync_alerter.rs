@@ -205,10 +205,13 @@ fn a_new_alerter_needs_a_url_and_a_changed_url_is_an_update() {
     assert_eq!(planned.changes.len(), 1, "{:?}", planned.changes);
     assert_eq!(planned.changes[0].kind, ResourceKind::Alerter);
     assert_eq!(planned.changes[0].action, ChangeAction::Update);
-    assert_eq!(planned.changes[0].fields, ["config.endpoint.params.url"]);
+    assert_eq!(
+        planned.changes[0].fields,
+        ["config.endpoint.params.url (set, value hidden)"]
+    );
     assert_eq!(
         planned.render(),
-        "update alerter 'team-chat': config.endpoint.params.url\n"
+        "update alerter 'team-chat': config.endpoint.params.url (set, value hidden)\n"
     );
 }
 

@@ -76,12 +76,12 @@ fn exact_layout_of_a_small_catalog() {
         git_accounts: vec![GitAccount {
             domain: "github.com".to_string(),
             username: "bot".to_string(),
-            token: Secret::new("t"),
+            token: Secret::new("token"),
         }],
         registry_accounts: vec![kiln_domain::RegistryAccount {
             domain: "ghcr.io".to_string(),
             username: "bot".to_string(),
-            token: Secret::new("t"),
+            token: Secret::new("token"),
         }],
         repos: Vec::new(),
         alerters: Vec::new(),

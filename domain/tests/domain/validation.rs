@@ -133,9 +133,9 @@ fn duplicate_repo_names() {
 fn duplicate_git_accounts() {
     let catalog = Catalog {
         git_accounts: vec![
-            git_account("github.com", "bot", "1"),
-            git_account("gitlab.com", "bot", "2"),
-            git_account("github.com", "bot", "3"),
+            git_account("github.com", "bot", "token-1"),
+            git_account("gitlab.com", "bot", "token-2"),
+            git_account("github.com", "bot", "token-3"),
         ],
         ..Catalog::default()
     };
@@ -149,9 +149,9 @@ fn duplicate_git_accounts() {
 fn duplicate_registry_accounts() {
     let catalog = Catalog {
         registry_accounts: vec![
-            registry_account("ghcr.io", "bot", "1"),
-            registry_account("ghcr.io", "other", "2"),
-            registry_account("ghcr.io", "bot", "3"),
+            registry_account("ghcr.io", "bot", "token-1"),
+            registry_account("ghcr.io", "other", "token-2"),
+            registry_account("ghcr.io", "bot", "token-3"),
         ],
         ..Catalog::default()
     };
@@ -254,14 +254,14 @@ fn unknown_git_account() {
     });
     catalog
         .git_accounts
-        .push(git_account("gitlab.com", "bot", "t"));
+        .push(git_account("gitlab.com", "bot", "token-t"));
     assert_eq!(
         errors(&catalog),
         ["build 'api': config.git_account: unknown git account 'bot' on github.com"]
     );
     catalog
         .git_accounts
-        .push(git_account("github.com", "bot", "t"));
+        .push(git_account("github.com", "bot", "token-t"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 
@@ -315,11 +315,11 @@ fn unknown_registry_account() {
     });
     catalog
         .registry_accounts
-        .push(registry_account("docker.io", "x", "t"));
+        .push(registry_account("docker.io", "x", "token-t"));
     assert_eq!(errors(&catalog), ["build 'api': config.image_registry[1].account: unknown registry account 'x' on ghcr.io"]);
     catalog
         .registry_accounts
-        .push(registry_account("ghcr.io", "x", "t"));
+        .push(registry_account("ghcr.io", "x", "token-t"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 
@@ -351,7 +351,7 @@ fn account_placed_in_the_path_must_be_a_valid_component() {
         build_with(|b| b.config.image_registry = vec![registry("ghcr.io", "MyUser", "")]);
     catalog
         .registry_accounts
-        .push(registry_account("ghcr.io", "MyUser", "t"));
+        .push(registry_account("ghcr.io", "MyUser", "token-t"));
     assert_eq!(
         errors(&catalog),
         ["build 'api': config.image_registry[0].account: 'MyUser' is used in the image path but uppercase letters are not allowed; set organization"]
@@ -621,7 +621,7 @@ fn secret_variable_needs_a_value() {
 #[test]
 fn account_needs_domain() {
     let catalog = Catalog {
-        git_accounts: vec![git_account("", "bot", "t")],
+        git_accounts: vec![git_account("", "bot", "token-t")],
         ..Catalog::default()
     };
     assert_eq!(
@@ -633,7 +633,7 @@ fn account_needs_domain() {
 #[test]
 fn account_needs_username() {
     let catalog = Catalog {
-        registry_accounts: vec![registry_account("ghcr.io", "", "t")],
+        registry_accounts: vec![registry_account("ghcr.io", "", "token-t")],
         ..Catalog::default()
     };
     assert_eq!(
@@ -681,14 +681,14 @@ fn repo_git_account_must_resolve() {
     };
     catalog
         .git_accounts
-        .push(git_account("github.com", "bot", "t"));
+        .push(git_account("github.com", "bot", "token-t"));
     assert_eq!(
         errors(&catalog),
         ["repo 'mono': config.git_account: unknown git account 'bot' on git.example.com"]
     );
     catalog
         .git_accounts
-        .push(git_account("git.example.com", "bot", "t"));
+        .push(git_account("git.example.com", "bot", "token-t"));
     assert_eq!(errors(&catalog), Vec::<String>::new());
 }
 
