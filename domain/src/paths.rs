@@ -4,8 +4,10 @@
 //! the engine before a run touches the disk (agents receive jobs directly).
 //!
 //! Paths are read with `/` as the only separator, whatever the platform
-//! (the browser runs this code too). Files-on-host builds are not checked
-//! here: their `build_path` may be absolute.
+//! (the browser runs this code too). A files-on-host build's `build_path`
+//! may be absolute: [`host_paths`] checks what can be checked without the
+//! builder host's disk; the engine resolves it there (symlinks followed)
+//! and keeps it inside the builds root.
 
 use crate::BuildConfig;
 use std::fmt;
@@ -107,6 +109,44 @@ pub fn build_paths(config: &BuildConfig) -> Result<BuildPaths, Vec<PathProblem>>
     } else {
         Err(problems)
     }
+}
+
+/// The kernel's file systems: nothing in them is a build context or a
+/// Dockerfile (`/proc/self/environ` holds the process's environment).
+pub const KERNEL_FILESYSTEMS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// The save-time checks of a files-on-host build's paths: `build_path` has
+/// no `..` component and is not in a kernel file system
+/// ([`KERNEL_FILESYSTEMS`]); `dockerfile_path` is relative to it, without
+/// `..`. Whether `build_path` exists and stays inside the builds root is
+/// checked where the build runs.
+pub fn host_paths(config: &BuildConfig) -> Vec<PathProblem> {
+    let mut problems = Vec::new();
+    let build_path = config.build_path.as_str();
+    if build_path.split('/').any(|part| part == "..") {
+        problems.push(PathProblem {
+            field: "build_path",
+            message: format!(
+                "'{build_path}' contains '..': name the directory under the builds root directly"
+            ),
+        });
+    } else if KERNEL_FILESYSTEMS
+        .iter()
+        .any(|fs| build_path == *fs || build_path.starts_with(&format!("{fs}/")))
+    {
+        problems.push(PathProblem {
+            field: "build_path",
+            message: format!("'{build_path}' is in a kernel file system, not a build directory"),
+        });
+    }
+    let dockerfile = config.dockerfile_path.as_str();
+    if let Err(message) = relative_path(dockerfile) {
+        problems.push(PathProblem {
+            field: "dockerfile_path",
+            message,
+        });
+    }
+    problems
 }
 
 #[cfg(test)]

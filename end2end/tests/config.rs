@@ -7,10 +7,12 @@ use support::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
-    let services = Services::start().await;
-    let server = &services.server;
-    // A files-on-host build whose Dockerfile the Local builder can read.
+    // A files-on-host build whose Dockerfile the Local builder can read,
+    // under the server's builds root.
     let host = tempfile::tempdir().expect("host dir");
+    let root = host.path().display().to_string();
+    let services = Services::start_with(&[("KILN_BUILDS_ROOT", &root)]).await;
+    let server = &services.server;
     std::fs::create_dir_all(host.path().join("svc")).expect("svc dir");
     std::fs::write(
         host.path().join("svc/Dockerfile"),

@@ -2,6 +2,7 @@
 //! (the server for Local builders, the agent's host for Server builders),
 //! so it can be shown before a run.
 
+use crate::host_path::{host_build_dir, host_dockerfile_path, HostPathError};
 use std::path::{Component, Path, PathBuf};
 
 /// The largest Dockerfile read.
@@ -21,17 +22,14 @@ pub enum HostDockerfileError {
 
 /// Reads `build_path/dockerfile_path`: a relative `build_path` is under
 /// `builds_root` (as the engine resolves it), `dockerfile_path` must stay
-/// inside it (default `Dockerfile`). Returns the file's path and text.
+/// inside it (default `Dockerfile`); both are resolved with symlinks
+/// followed and must stay inside the builds root ([`crate::host_path`]).
+/// Returns the file's path and text.
 pub fn read_host_dockerfile(
     builds_root: &Path,
     build_path: &str,
     dockerfile_path: &str,
 ) -> Result<(PathBuf, String), HostDockerfileError> {
-    let build_path = if build_path.trim().is_empty() {
-        "."
-    } else {
-        build_path
-    };
     let dockerfile = if dockerfile_path.trim().is_empty() {
         "Dockerfile"
     } else {
@@ -46,28 +44,11 @@ pub fn read_host_dockerfile(
             "dockerfile_path '{dockerfile}' must be relative to build_path, without '..'"
         )));
     }
-    let base = PathBuf::from(build_path);
-    let base = if base.is_absolute() {
-        base
-    } else {
-        builds_root.join(base)
-    };
-    let path = base.join(relative);
-    let size = match std::fs::metadata(&path) {
-        Ok(meta) => meta.len(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(HostDockerfileError::NotFound(format!(
-                "no Dockerfile at {}",
-                path.display()
-            )))
-        }
-        Err(e) => {
-            return Err(HostDockerfileError::Io(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )))
-        }
-    };
+    let dir = host_build_dir(builds_root, build_path)?;
+    let path = host_dockerfile_path(builds_root, &dir, dockerfile)?;
+    let size = std::fs::metadata(&path)
+        .map_err(|e| HostDockerfileError::Io(format!("cannot read {}: {e}", path.display())))?
+        .len();
     if size > MAX_DOCKERFILE_BYTES {
         return Err(HostDockerfileError::Invalid(format!(
             "{} is {size} bytes; the limit is {MAX_DOCKERFILE_BYTES}",
@@ -77,6 +58,16 @@ pub fn read_host_dockerfile(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| HostDockerfileError::Io(format!("cannot read {}: {e}", path.display())))?;
     Ok((path, text))
+}
+
+impl From<HostPathError> for HostDockerfileError {
+    fn from(err: HostPathError) -> Self {
+        match err {
+            HostPathError::Invalid(message) => Self::Invalid(message),
+            HostPathError::NotFound(message) => Self::NotFound(message),
+            HostPathError::Io(message) => Self::Io(message),
+        }
+    }
 }
 
 #[cfg(test)]

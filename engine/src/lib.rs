@@ -66,6 +66,7 @@ mod docker_cli;
 mod error;
 mod git;
 mod host_dockerfile;
+pub mod host_path;
 mod inputs;
 mod interpolate;
 mod job;

@@ -9,6 +9,7 @@ use kiln_domain::paths::build_paths;
 use kiln_domain::{Build, BuildConfig, ResourceName, SourceKind};
 
 use crate::git::GitSource;
+use crate::host_path::{host_build_dir, host_dockerfile_path};
 use crate::job::BuildJob;
 use crate::redact::Redactor;
 
@@ -71,11 +72,18 @@ impl Plan {
         };
         let source = source_plan(job)?;
         let (build_path, dockerfile_path, pre_build_path) = match &source {
-            SourcePlan::Host(_) => (
-                PathBuf::new(),
-                PathBuf::from(or_default(&config.dockerfile_path, "Dockerfile")),
-                PathBuf::from(or_default(&config.pre_build.path, ".")),
-            ),
+            SourcePlan::Host(dir) => {
+                // The Dockerfile must be a regular file inside the builds
+                // root too (a symlink to /proc/self/environ is not).
+                let dockerfile = or_default(&config.dockerfile_path, "Dockerfile");
+                host_dockerfile_path(&job.dirs.host_builds_root, dir, dockerfile)
+                    .map_err(|error| format!("files_on_host: {error}"))?;
+                (
+                    PathBuf::new(),
+                    PathBuf::from(dockerfile),
+                    PathBuf::from(or_default(&config.pre_build.path, ".")),
+                )
+            }
             SourcePlan::Ui | SourcePlan::Git { .. } => {
                 let paths = build_paths(config).map_err(|problems| {
                     let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -183,19 +191,8 @@ fn source_plan(job: &BuildJob) -> Result<SourcePlan, String> {
             Ok(SourcePlan::Ui)
         }
         SourceKind::FilesOnHost => {
-            let configured = PathBuf::from(or_default(&config.build_path, "."));
-            let dir = if configured.is_absolute() {
-                configured
-            } else {
-                job.dirs.host_builds_root.join(configured)
-            };
-            if !dir.is_dir() {
-                return Err(format!(
-                    "files_on_host: build_path '{}' does not exist on this host ({})",
-                    config.build_path,
-                    dir.display()
-                ));
-            }
+            let dir = host_build_dir(&job.dirs.host_builds_root, &config.build_path)
+                .map_err(|error| format!("files_on_host: {error}"))?;
             Ok(SourcePlan::Host(dir))
         }
         SourceKind::Git => git_plan(job),

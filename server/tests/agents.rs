@@ -391,26 +391,55 @@ async fn the_agent_binary_is_served_from_beside_kiln() {
 async fn a_files_on_host_dockerfile_is_read_where_the_build_runs() {
     let engine = engine().await;
     let dir = tempfile::tempdir().unwrap();
-    let agent = start_agent(&engine, dir.path(), &[]);
-    let server = start_with_engine(&engine);
+    // One builds root for both: the agent's `builds_root` and the server's
+    // KILN_BUILDS_ROOT.
     let host = tempfile::tempdir().unwrap();
+    let root = host.path().display().to_string();
+    let config =
+        agent_support::write_agent_config(dir.path(), &format!("builds_root = \"{root}\"\n"));
+    let agent = KilnAgent::start(
+        &agent_bin(),
+        &[
+            "--key",
+            AGENT_KEY,
+            "--config",
+            &config.display().to_string(),
+        ],
+        &[("DOCKER_HOST", engine.host())],
+    )
+    .expect("kiln-agent starts");
+    let server = KilnServer::start(
+        kiln_bin(),
+        &[("DOCKER_HOST", engine.host()), ("KILN_BUILDS_ROOT", &root)],
+    )
+    .expect("kiln serves");
     std::fs::create_dir_all(host.path().join("app/docker")).unwrap();
     std::fs::write(
         host.path().join("app/docker/Dockerfile.prod"),
         "FROM kiln-test/base:1\n",
     )
     .unwrap();
-    let on = |name: &str, builder: &str, dockerfile: &str| {
+    // Links that lead out of the builds root: to the kernel's view of the
+    // process (its environment) and to a directory beside the root.
+    std::os::unix::fs::symlink("/proc/self", host.path().join("app/proc")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("Dockerfile"), "FROM outside\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), host.path().join("elsewhere")).unwrap();
+    let on = |name: &str, builder: &str, build_path: &str, dockerfile: &str| {
         format!(
-            "[[build]]\nname = \"{name}\"\n[build.config]\nbuilder = \"{builder}\"\nfiles_on_host = true\nbuild_path = \"{}\"\ndockerfile_path = \"{dockerfile}\"\n",
-            host.path().join("app").display()
+            "[[build]]\nname = \"{name}\"\n[build.config]\nbuilder = \"{builder}\"\nfiles_on_host = true\nbuild_path = \"{build_path}\"\ndockerfile_path = \"{dockerfile}\"\n",
         )
     };
+    let app = host.path().join("app").display().to_string();
     let toml = [
         server_builder("remote", agent.url(), AGENT_KEY, None),
-        on("via-agent", "remote", "docker/Dockerfile.prod"),
-        on("via-local", "", "docker/Dockerfile.prod"),
-        on("missing", "remote", "docker/Nope"),
+        on("via-agent", "remote", &app, "docker/Dockerfile.prod"),
+        on("via-local", "", "app", "docker/Dockerfile.prod"),
+        on("missing", "remote", &app, "docker/Nope"),
+        on("environ-agent", "remote", "app/proc", "environ"),
+        on("environ-local", "", "app/proc", "environ"),
+        on("beside-agent", "remote", "elsewhere", "Dockerfile"),
+        on("beside-local", "", "elsewhere", "Dockerfile"),
     ]
     .concat();
     apply(&server, &toml).await;
@@ -430,4 +459,34 @@ async fn a_files_on_host_dockerfile_is_read_where_the_build_runs() {
         body["error"].as_str().unwrap().contains("no Dockerfile at"),
         "{body}"
     );
+    for (build, expected) in [
+        ("environ-agent", "kernel file system"),
+        ("environ-local", "kernel file system"),
+        ("beside-agent", "outside the builds root"),
+        ("beside-local", "outside the builds root"),
+    ] {
+        let (status, body) =
+            get_json(&server, &format!("/api/v1/builds/{build}/host-dockerfile")).await;
+        assert_eq!(status, 422, "{build}: {body}");
+        let error = body["error"].as_str().unwrap_or_default();
+        assert!(error.contains(expected), "{build}: {body}");
+        assert!(
+            !error.contains("PATH="),
+            "{build} showed an environment: {body}"
+        );
+    }
+    // Straight into procfs, or up with '..': refused when saved.
+    for (build_path, expected) in [
+        ("/proc/self", "kernel file system"),
+        ("app/../../etc", "contains '..'"),
+    ] {
+        let (status, body) = post_text(
+            &server,
+            "/api/v1/sync",
+            &on("refused", "", build_path, "environ"),
+        )
+        .await;
+        assert_eq!(status, 422, "{build_path}: {body}");
+        assert!(body.contains(expected), "{build_path}: {body}");
+    }
 }

@@ -7,7 +7,7 @@ use crate::image::{
     check_tags, component_reason, image_paths, validate_registry_host, validate_repository,
     validate_tag,
 };
-use crate::paths::build_paths;
+use crate::paths::{build_paths, host_paths};
 use crate::{Build, BuildConfig, Catalog, ImageRegistry, SourceKind};
 
 /// Every problem with `build`, resolving its references against `catalog`
@@ -112,12 +112,13 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
             "must not be empty (the default is '.')",
         );
     }
-    if config.source_kind() != SourceKind::FilesOnHost {
-        if let Err(problems) = build_paths(config) {
-            for problem in problems {
-                report.push(format!("config.{}", problem.field), problem.message);
-            }
-        }
+    let problems = if config.source_kind() == SourceKind::FilesOnHost {
+        host_paths(config)
+    } else {
+        build_paths(config).err().unwrap_or_default()
+    };
+    for problem in problems {
+        report.push(format!("config.{}", problem.field), problem.message);
     }
     errors
 }

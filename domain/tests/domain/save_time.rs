@@ -328,3 +328,39 @@ fn validate_change_refuses_only_what_a_write_introduces() {
         }]
     );
 }
+
+#[test]
+fn files_on_host_paths_refuse_dot_dot_and_kernel_file_systems_at_save_time() {
+    let host = |build_path: &str, dockerfile_path: &str| {
+        let mut build = kiln_domain::Build {
+            name: kiln_domain::ResourceName::parse("on-host").expect("name"),
+            description: String::new(),
+            tags: Vec::new(),
+            config: kiln_domain::BuildConfig::default(),
+        };
+        build.config.files_on_host = true;
+        build.config.build_path = build_path.to_string();
+        build.config.dockerfile_path = dockerfile_path.to_string();
+        let catalog = kiln_domain::Catalog {
+            builds: vec![build],
+            ..kiln_domain::Catalog::default()
+        };
+        kiln_domain::validate_catalog(&catalog)
+            .err()
+            .map(|errors| errors.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(host("/srv/builds/app", "Dockerfile"), "");
+    assert_eq!(host("app", "docker/Dockerfile.prod"), "");
+    for (build_path, dockerfile, expected) in [
+        ("/proc/self", "environ", "config.build_path: '/proc/self' is in a kernel file system"),
+        ("/sys", "Dockerfile", "kernel file system"),
+        ("/dev/fd/0", "Dockerfile", "kernel file system"),
+        ("app/../../etc", "Dockerfile", "config.build_path: 'app/../../etc' contains '..'"),
+        ("app", "../../etc/shadow", "config.dockerfile_path: '../../etc/shadow' leaves the build directory"),
+        ("app", "/etc/shadow", "config.dockerfile_path: '/etc/shadow' must be relative"),
+    ] {
+        let errors = host(build_path, dockerfile);
+        assert!(errors.contains(expected), "{build_path} {dockerfile}: {errors}");
+    }
+}

@@ -47,16 +47,20 @@ pub struct Services {
 
 impl Services {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// [`Services::start`] with more environment for `kiln serve`.
+    pub async fn start_with(env: &[(&str, &str)]) -> Self {
         let engine = DockerEngine::ensure().await.expect("docker engine");
         base_image(&engine).await.expect("base image");
         let registry = Registry::start(Some((REGISTRY_USER, REGISTRY_PASS)))
             .await
             .expect("registry");
-        let server = KilnServer::start(
-            &kiln_bin().expect("kiln binary"),
-            &[("DOCKER_HOST", engine.host())],
-        )
-        .expect("kiln serves");
+        let mut server_env = vec![("DOCKER_HOST", engine.host())];
+        server_env.extend_from_slice(env);
+        let server =
+            KilnServer::start(&kiln_bin().expect("kiln binary"), &server_env).expect("kiln serves");
         Self {
             engine,
             registry,

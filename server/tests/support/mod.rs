@@ -47,6 +47,18 @@ pub async fn get_json(server: &KilnServer, path: &str) -> (u16, Value) {
     )
 }
 
+/// POSTs `body` as text and returns the status and the body as text.
+pub async fn post_text(server: &KilnServer, path: &str, body: &str) -> (u16, String) {
+    let response = client()
+        .post(format!("{}{path}", server.url()))
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
 pub async fn post_json(server: &KilnServer, path: &str, body: Value) -> (u16, Value) {
     let response = client()
         .post(format!("{}{path}", server.url()))
