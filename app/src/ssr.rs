@@ -1,6 +1,6 @@
 //! Server-side state reached by server functions through Leptos context.
 
-use crate::wire::{BuilderHealth, BuilderView, RunView, SourceDockerfile, LOCAL_BUILDER};
+use kiln_api::{BuilderHealth, BuilderView, RunView, SourceDockerfile, LOCAL_BUILDER};
 use kiln_domain::LogLine;
 use kiln_store::{Store, StoreError};
 use leptos::prelude::*;

@@ -4,8 +4,8 @@
 //! shows. Aws builders have no standing host to check.
 
 use bollard::Docker;
+use kiln_api::{BuilderHealth, LOCAL_BUILDER};
 use kiln_app::ssr::HealthBoard;
-use kiln_app::wire::{BuilderHealth, LOCAL_BUILDER};
 use kiln_domain::{BuilderConfig, ServerBuilderConfig};
 use kiln_protocol::{ClientTimeouts, Health};
 use kiln_store::Store;

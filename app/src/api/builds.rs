@@ -1,11 +1,11 @@
-use crate::wire::PageJson;
+use kiln_api::PageJson;
 use leptos::prelude::*;
 
 /// All builds with their last run, for the list page: `BuildList`.
 #[server(prefix = "/rpc")]
 pub async fn list_builds() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{context, now_ms, user_error};
-    use crate::wire::{BuildList, BuildSummary, RunBrief};
+    use kiln_api::{BuildList, BuildSummary, RunBrief};
     let ctx = context()?;
     let builds = ctx.store.list_builds().await.map_err(user_error)?;
     let mut rows = Vec::with_capacity(builds.len());
@@ -20,7 +20,7 @@ pub async fn list_builds() -> Result<PageJson, ServerFnError> {
             last.first().map(RunBrief::of),
         ));
     }
-    PageJson::encode(&BuildList {
+    super::page(&BuildList {
         builds: rows,
         now_ms: now_ms(),
     })
@@ -31,7 +31,7 @@ pub async fn list_builds() -> Result<PageJson, ServerFnError> {
 #[server(prefix = "/rpc")]
 pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{context, now_ms, request_origin, run_error, user_error};
-    use crate::wire::{AccountRef, BuildPageData, Choices};
+    use kiln_api::{AccountRef, BuildPageData, Choices};
     use kiln_domain::redact::redact_build;
     let ctx = context()?;
     let catalog = ctx.store.catalog().await.map_err(user_error)?;
@@ -67,7 +67,7 @@ pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
             .collect(),
         repos: catalog.repos.iter().map(|r| r.name.to_string()).collect(),
     };
-    PageJson::encode(&BuildPageData {
+    super::page(&BuildPageData {
         build: redact_build(build),
         last_run,
         origin: request_origin(),
@@ -123,6 +123,6 @@ pub async fn list_builders() -> Result<PageJson, ServerFnError> {
     let views = crate::ssr::builder_views(&ctx)
         .await
         .map_err(crate::ssr::user_error)?;
-    let rows: Vec<_> = views.iter().map(crate::wire::BuilderRow::of).collect();
-    PageJson::encode(&rows)
+    let rows: Vec<_> = views.iter().map(kiln_api::BuilderRow::of).collect();
+    super::page(&rows)
 }

@@ -1,4 +1,4 @@
-use crate::wire::SaveAnswer;
+use kiln_api::SaveAnswer;
 use kiln_domain::{Build, ValidationError};
 use leptos::prelude::*;
 use leptos::server_fn;

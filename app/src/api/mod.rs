@@ -23,3 +23,9 @@ pub fn error_text(err: &ServerFnError) -> String {
         other => other.to_string(),
     }
 }
+
+/// A page's data as [`kiln_api::PageJson`], or the error saying why not.
+#[cfg(feature = "ssr")]
+fn page<T: serde::Serialize>(value: &T) -> Result<kiln_api::PageJson, ServerFnError> {
+    kiln_api::PageJson::encode(value).map_err(ServerFnError::new)
+}

@@ -1,11 +1,11 @@
-use crate::wire::PageJson;
+use kiln_api::PageJson;
 use leptos::prelude::*;
 use leptos::server_fn;
 
 /// Every variable (`Vec<VariableView>`); secret values stay on the server.
 #[server(prefix = "/rpc")]
 pub async fn list_variables() -> Result<PageJson, ServerFnError> {
-    use crate::wire::VariableView;
+    use kiln_api::VariableView;
     let ctx = crate::ssr::context()?;
     let variables = ctx
         .store
@@ -21,7 +21,7 @@ pub async fn list_variables() -> Result<PageJson, ServerFnError> {
             is_secret: v.is_secret,
         })
         .collect();
-    PageJson::encode(&views)
+    super::page(&views)
 }
 
 /// Creates a variable.
@@ -83,7 +83,7 @@ pub async fn delete_variable(name: String) -> Result<(), ServerFnError> {
 /// `Vec<AccountView>`.
 #[server(prefix = "/rpc")]
 pub async fn list_accounts(kind: String) -> Result<PageJson, ServerFnError> {
-    use crate::wire::AccountView;
+    use kiln_api::AccountView;
     let ctx = crate::ssr::context()?;
     let accounts = ctx
         .store
@@ -98,7 +98,7 @@ pub async fn list_accounts(kind: String) -> Result<PageJson, ServerFnError> {
             username: a.username,
         })
         .collect();
-    PageJson::encode(&views)
+    super::page(&views)
 }
 
 /// Creates an account.

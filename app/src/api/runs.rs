@@ -1,4 +1,4 @@
-use crate::wire::{PageJson, RunView};
+use kiln_api::{PageJson, RunView};
 use leptos::prelude::*;
 
 /// How many runs the Runs tab lists.
@@ -24,14 +24,14 @@ pub async fn cancel_run(id: i64) -> Result<(), ServerFnError> {
 /// A build's newest runs: `RunsOfBuild`.
 #[server(prefix = "/rpc")]
 pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
-    use crate::wire::RunsOfBuild;
+    use kiln_api::RunsOfBuild;
     let ctx = crate::ssr::context()?;
     let runs = ctx
         .runs
         .build_runs(&name, RUN_HISTORY)
         .await
         .map_err(crate::ssr::run_error)?;
-    PageJson::encode(&RunsOfBuild {
+    super::page(&RunsOfBuild {
         runs,
         now_ms: crate::ssr::now_ms(),
     })
@@ -40,11 +40,11 @@ pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
 /// One run and its log so far: `RunPageData`.
 #[server(prefix = "/rpc")]
 pub async fn get_run_page(id: i64) -> Result<PageJson, ServerFnError> {
-    use crate::wire::RunPageData;
+    use kiln_api::RunPageData;
     let ctx = crate::ssr::context()?;
     let run = ctx.runs.run(id).await.map_err(crate::ssr::run_error)?;
     let log = ctx.runs.run_log(id).await.map_err(crate::ssr::run_error)?;
-    PageJson::encode(&RunPageData {
+    super::page(&RunPageData {
         run,
         log,
         now_ms: crate::ssr::now_ms(),
@@ -68,5 +68,5 @@ pub async fn get_source_dockerfile(name: String) -> Result<PageJson, ServerFnErr
         .source_dockerfile(&name)
         .await
         .map_err(crate::ssr::run_error)?;
-    PageJson::encode(&found)
+    super::page(&found)
 }

@@ -1,4 +1,4 @@
-use crate::wire::{PageJson, SyncAnswer};
+use kiln_api::{PageJson, SyncAnswer};
 use leptos::prelude::*;
 use leptos::server_fn;
 
@@ -47,5 +47,5 @@ pub async fn export_toml() -> Result<PageJson, ServerFnError> {
     let ctx = crate::ssr::context()?;
     let mut catalog = ctx.store.catalog().await.map_err(crate::ssr::user_error)?;
     catalog.builds = catalog.builds.iter().map(redact_build).collect();
-    PageJson::encode(&kiln_domain::sync::export(&catalog))
+    super::page(&kiln_domain::sync::export(&catalog))
 }

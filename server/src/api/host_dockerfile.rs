@@ -7,7 +7,7 @@ use crate::runs::HostDockerfileError;
 use crate::serve::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use kiln_app::wire::SourceDockerfile;
+use kiln_api::SourceDockerfile;
 
 pub async fn get_one(
     State(state): State<AppState>,

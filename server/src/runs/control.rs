@@ -1,8 +1,8 @@
 //! The web UI's door to runs: [`RunControl`] over the [`RunManager`].
 
 use super::{read_log_file, HostDockerfileError, RunError, RunManager};
+use kiln_api::{RunView, SourceDockerfile};
 use kiln_app::ssr::{BoxFuture, RunControl};
-use kiln_app::wire::{RunView, SourceDockerfile};
 use kiln_domain::{LogLine, Run};
 use kiln_store::StoreError;
 
