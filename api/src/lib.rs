@@ -7,6 +7,7 @@
 //! serde_json and `kiln-domain`; it never depends on the UI crate, the store
 //! or the engine.
 
+mod alerters;
 mod build_page;
 mod builders;
 mod builds;
@@ -14,6 +15,7 @@ mod page_json;
 mod resources;
 mod runs;
 
+pub use alerters::AlerterView;
 pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer, SourceDockerfile};
 pub use builders::{BuilderHealth, BuilderRow, BuilderView, LOCAL_BUILDER};
 pub use builds::{builder_label, source_label, BuildList, BuildSummary};

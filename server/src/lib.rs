@@ -5,15 +5,11 @@
 //! calls [`cli::run`].
 
 pub mod agent_download;
-pub mod alerts;
 pub mod api;
-pub mod aws;
 pub mod body_limit;
 pub mod cli;
 pub mod client;
 pub mod config;
-pub mod health;
-pub mod runs;
 pub mod serve;
 pub mod site;
 pub mod webhooks;
