@@ -95,8 +95,11 @@ async fn accept(
     body: Body,
 ) -> Answered {
     let kiln = &state.kiln;
+    let actor = Actor::Webhook {
+        build: key.to_string(),
+    };
     let target = kiln
-        .webhook_target(&Actor::System, key)
+        .webhook_target(&actor, key)
         .await
         .map_err(|e| match e {
             CoreError::NotFound(_) => WebhookError::NotFound(format!("no build '{key}'")),
