@@ -13,7 +13,6 @@ mod components;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-pub mod wire;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};

@@ -28,7 +28,7 @@ async fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() 
     );
     run_script("build_config.mjs", &[server.url(), "webapp", "on-host"]);
 
-    let build = get(&server, "/api/v1/builds/webapp");
+    let build = get(server, "/api/v1/builds/webapp");
     assert!(build.contains("typed-in-monaco"), "{build}");
     assert!(build.contains("\"image_tag\":\"beta\""), "{build}");
     assert!(build.contains("NPM_TOKEN=<NPM_TOKEN>"), "{build}");

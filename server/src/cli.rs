@@ -58,6 +58,9 @@ enum SyncCommand {
         /// Also delete resources that the file does not mention.
         #[arg(long)]
         delete: bool,
+        /// Let the file set a build's version lower than the stored one.
+        #[arg(long)]
+        force_version: bool,
         #[arg(long, env = "KILN_URL", default_value = client::DEFAULT_URL)]
         url: String,
     },
@@ -84,12 +87,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     file,
                     dry_run,
                     delete,
+                    force_version,
                     url,
                 },
         } => {
             let text = read_input(&file)?;
             client::Client::new(&url)
-                .sync_apply(text, dry_run, delete)
+                .sync_apply(text, dry_run, delete, force_version)
                 .await
         }
         Command::Sync {

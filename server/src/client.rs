@@ -35,9 +35,10 @@ impl Client {
         toml: String,
         dry_run: bool,
         delete: bool,
+        force_version: bool,
     ) -> anyhow::Result<ExitCode> {
         let url = format!(
-            "{}/api/v1/sync?dry_run={dry_run}&delete={delete}",
+            "{}/api/v1/sync?dry_run={dry_run}&delete={delete}&force_version={force_version}",
             self.base
         );
         let request = self

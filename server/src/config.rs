@@ -31,7 +31,7 @@ pub struct Config {
     /// `http://<bound address>`): `[[KILN_URL]]` in EC2 user data.
     pub public_url: Option<String>,
     /// EC2 builders: endpoint and test overrides, bounds (`KILN_AWS_*`).
-    pub ec2: crate::aws::Ec2Settings,
+    pub ec2: kiln_core::Ec2Settings,
     /// The largest request body, in bytes, the JSON API (`/api/v1`) and the
     /// UI's server functions (`/rpc`) read (`KILN_MAX_BODY_BYTES`, default
     /// [`DEFAULT_MAX_BODY_BYTES`]); bigger ones are refused with 413.
@@ -99,7 +99,7 @@ impl Config {
         )?;
         let database_url = env("KILN_DATABASE_URL")
             .or(file.database_url)
-            .unwrap_or_else(|| kiln_store::sqlite_url_in(&data_dir));
+            .unwrap_or_else(|| kiln_core::sqlite_url_in(&data_dir));
         let site_dir = env("KILN_SITE_DIR")
             .map(PathBuf::from)
             .or(file.site_dir)
@@ -136,7 +136,7 @@ impl Config {
             builds_root,
             webhook_secret: Secret::new(webhook_secret),
             public_url: env("KILN_PUBLIC_URL").or(file.public_url),
-            ec2: crate::aws::Ec2Settings::from_env(&env)?,
+            ec2: kiln_core::Ec2Settings::from_env(&env)?,
             max_body_bytes,
         })
     }

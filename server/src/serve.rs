@@ -2,14 +2,12 @@
 //! server functions, static site and JSON API.
 
 use crate::config::Config;
-use crate::runs::{RunManager, RunSettings};
-use crate::{api, health, site};
+use crate::{api, site};
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::Router;
-use kiln_app::ssr::{AppContext, HealthBoard};
 use kiln_app::{shell, App};
-use kiln_store::{SecretCipher, Store};
+use kiln_core::{Kiln, RetryPolicy, RunSettings, Settings};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -18,9 +16,10 @@ use tower_http::compression::CompressionLayer;
 /// State shared by every handler.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// The site's options, for Leptos's routes and file handler.
     pub leptos: LeptosOptions,
-    pub ctx: AppContext,
-    pub runs: RunManager,
+    /// The application core: every door's operations.
+    pub kiln: Kiln,
     /// The git webhook listeners' secret and failure counts.
     pub webhooks: crate::webhooks::Listeners,
 }
@@ -31,32 +30,9 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// Starts the core and serves every door until SIGINT or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     init_tracing();
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-    let cipher = SecretCipher::load_or_create(&config.data_dir.join("secret.key"))
-        .context("loading the secret key")?;
-    let store = Store::connect(config.database_url.expose(), cipher)
-        .await
-        .context("opening the database (KILN_DATABASE_URL)")?;
-    let interrupted = store
-        .interrupt_live_runs()
-        .await
-        .context("closing runs left by a restart")?;
-    if interrupted > 0 {
-        tracing::warn!(
-            interrupted,
-            "runs left live by a restart were marked failed"
-        );
-    }
-    let runs = RunManager::new(store.clone(), run_settings(&config)?);
-    let alerts = crate::alerts::Alerts::new(store.clone(), crate::alerts::RetryPolicy::default())
-        .context("creating the alerts' HTTP client")?;
-    runs.observe(std::sync::Arc::new(alerts));
-    let health = HealthBoard::default();
-    health::start(health.clone(), store.clone()).await;
-
     let site_dir = site::find_site_dir(config.site_dir.as_deref());
     match &site_dir {
         Some(dir) => tracing::info!(site = %dir.display(), "serving site files"),
@@ -68,7 +44,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    start_ec2_builders(&config, &store, &runs, addr)?;
+    let kiln = Kiln::start(Settings {
+        data_dir: config.data_dir.clone(),
+        database_url: config.database_url.clone(),
+        runs: run_settings(&config)?,
+        ec2: config.ec2.clone(),
+        kiln_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+        alert_retries: RetryPolicy::default(),
+    })
+    .await?;
     let leptos = LeptosOptions::builder()
         .output_name("kiln")
         .site_root(
@@ -81,12 +68,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .build();
     let state = AppState {
         leptos,
-        ctx: AppContext {
-            store,
-            health,
-            runs: std::sync::Arc::new(runs.clone()),
-        },
-        runs,
+        kiln,
         webhooks: crate::webhooks::Listeners::new(config.webhook_secret.clone()),
     };
     let app = router(state, config.max_body_bytes);
@@ -121,26 +103,6 @@ fn run_settings(config: &Config) -> anyhow::Result<RunSettings> {
     Ok(settings)
 }
 
-/// EC2 builders for runs on Aws builders, and the orphan sweep (now, then
-/// periodically).
-fn start_ec2_builders(
-    config: &Config,
-    store: &Store,
-    runs: &RunManager,
-    addr: std::net::SocketAddr,
-) -> anyhow::Result<()> {
-    let installation = crate::aws::load_installation_id(&config.data_dir)?;
-    let kiln_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
-    let ec2 =
-        crate::aws::Ec2Builders::new(config.ec2.clone(), store.clone(), installation, kiln_url);
-    runs.use_ec2(ec2.clone());
-    crate::aws::sweep::start(ec2);
-    Ok(())
-}
-
 /// Every route. Request bodies read through axum (the JSON API, server
 /// functions) are limited to `max_body_bytes` (`KILN_MAX_BODY_BYTES`) and
 /// refused 413 with a sentence naming the setting: JSON under `/api/v1`,
@@ -148,7 +110,7 @@ fn start_ec2_builders(
 /// their raw body with their own 5 MiB cap.
 fn router(state: AppState, max_body_bytes: usize) -> Router {
     let routes = generate_route_list(App);
-    let ctx = state.ctx.clone();
+    let kiln = state.kiln.clone();
     let leptos = state.leptos.clone();
     Router::new()
         .route(
@@ -160,7 +122,7 @@ fn router(state: AppState, max_body_bytes: usize) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(ctx.clone()),
+            move || provide_context(kiln.clone()),
             move || shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -395,8 +395,12 @@ async fn a_files_on_host_dockerfile_is_read_where_the_build_runs() {
     // KILN_BUILDS_ROOT.
     let host = tempfile::tempdir().unwrap();
     let root = host.path().display().to_string();
-    let config =
-        agent_support::write_agent_config(dir.path(), &format!("builds_root = \"{root}\"\n"));
+    let config = dir.path().join("agent.toml");
+    std::fs::write(
+        &config,
+        format!("builds_root = \"{root}\"\n[docker]\nextra_args = [\"--network\", \"none\"]\n"),
+    )
+    .unwrap();
     let agent = KilnAgent::start(
         &agent_bin(),
         &[

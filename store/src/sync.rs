@@ -3,7 +3,7 @@
 use crate::resources::load_catalog;
 use crate::write::apply_changes;
 use crate::{now_millis, Store, StoreError};
-use kiln_domain::sync::{plan, SyncFile, SyncPlan};
+use kiln_domain::sync::{plan_with, PlanOptions, SyncFile, SyncPlan};
 use sea_orm::TransactionTrait;
 
 /// What a sync did (or, in a dry run, would do).
@@ -22,9 +22,24 @@ impl Store {
         dry_run: bool,
         delete: bool,
     ) -> Result<SyncOutcome, StoreError> {
+        let options = PlanOptions {
+            delete,
+            force_version: false,
+        };
+        self.sync_with(file, dry_run, options).await
+    }
+
+    /// [`Store::sync`] with every plan option (`force_version` lets the
+    /// file lower a build's version).
+    pub async fn sync_with(
+        &self,
+        file: &SyncFile,
+        dry_run: bool,
+        options: PlanOptions,
+    ) -> Result<SyncOutcome, StoreError> {
         let _guard = self.write_lock.lock().await;
         let current = load_catalog(&self.db, &self.codec).await?;
-        let plan = plan(&current, file, delete)?;
+        let plan = plan_with(&current, file, options)?;
         if dry_run || plan.changes.is_empty() {
             return Ok(SyncOutcome {
                 plan,

@@ -114,8 +114,19 @@ version = "2.1"
     assert_eq!(catalog.builds[0].config.version.to_string(), "2.1.0");
     assert_eq!(catalog.variables[0].value.expose(), "s3cret");
 
+    // Applying it again changes nothing; the secrets the file gives are
+    // listed as set with their values hidden (equal or not).
     let again = store.sync(&file, false, false).await.unwrap();
-    assert!(again.plan.changes.is_empty(), "{:?}", again.plan.changes);
+    assert!(
+        again
+            .plan
+            .changes
+            .iter()
+            .all(|c| c.fields.iter().all(|f| f.ends_with(" (set, value hidden)"))),
+        "{:?}",
+        again.plan.changes
+    );
+    assert_eq!(store.catalog().await.unwrap(), catalog);
 
     let broken =
         parse("[[build]]\nname = \"two\"\n[build.config]\nbuilder = \"missing\"\n").unwrap();

@@ -1,6 +1,6 @@
-//! Server functions: the UI's only door to data. Each is a thin call into the
-//! store, the run manager (through [`crate::ssr::RunControl`]) or the domain;
-//! validation lives in `kiln-domain`.
+//! Server functions: the UI's only door to data. Each is a thin adapter over
+//! the application core (`kiln_core::Kiln`, from Leptos context) as
+//! `Actor::Ui`; validation lives in `kiln-domain`.
 
 mod builds;
 mod config;
@@ -22,4 +22,10 @@ pub fn error_text(err: &ServerFnError) -> String {
         ServerFnError::ServerError(msg) => msg.clone(),
         other => other.to_string(),
     }
+}
+
+/// A page's data as [`kiln_api::PageJson`], or the error saying why not.
+#[cfg(feature = "ssr")]
+fn page<T: serde::Serialize>(value: &T) -> Result<kiln_api::PageJson, ServerFnError> {
+    kiln_api::PageJson::encode(value).map_err(ServerFnError::new)
 }

@@ -1,27 +1,16 @@
-use crate::wire::PageJson;
+use kiln_api::PageJson;
 use leptos::prelude::*;
 use leptos::server_fn;
 
 /// Every variable (`Vec<VariableView>`); secret values stay on the server.
 #[server(prefix = "/rpc")]
 pub async fn list_variables() -> Result<PageJson, ServerFnError> {
-    use crate::wire::VariableView;
-    let ctx = crate::ssr::context()?;
-    let variables = ctx
-        .store
-        .list_variables()
+    use crate::ssr::{core_error, kiln};
+    let views = kiln()?
+        .variables(&kiln_core::Actor::Ui)
         .await
-        .map_err(crate::ssr::user_error)?;
-    let views: Vec<VariableView> = variables
-        .into_iter()
-        .map(|v| VariableView {
-            name: v.name.to_string(),
-            value: (!v.is_secret).then(|| v.value.expose().to_string()),
-            description: v.description,
-            is_secret: v.is_secret,
-        })
-        .collect();
-    PageJson::encode(&views)
+        .map_err(core_error)?;
+    super::page(&views)
 }
 
 /// Creates a variable.
@@ -32,19 +21,20 @@ pub async fn create_variable(
     description: String,
     is_secret: bool,
 ) -> Result<(), ServerFnError> {
+    use crate::ssr::{core_error, kiln};
     use kiln_domain::{ResourceName, Secret, Variable};
-    let ctx = crate::ssr::context()?;
     let name = ResourceName::parse(name.trim())
         .map_err(|e| ServerFnError::new(format!("variable name: {e}")))?;
-    ctx.store
-        .create_variable(Variable {
-            name,
-            value: Secret::new(value),
-            description,
-            is_secret,
-        })
+    let variable = Variable {
+        name,
+        value: Secret::new(value),
+        description,
+        is_secret,
+    };
+    kiln()?
+        .create_variable(&kiln_core::Actor::Ui, variable)
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(core_error)
 }
 
 /// Changes a variable; `value: None` keeps the stored value.
@@ -55,50 +45,34 @@ pub async fn update_variable(
     is_secret: bool,
     value: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use kiln_domain::Secret;
-    use kiln_store::VariableEdit;
-    let ctx = crate::ssr::context()?;
-    let edit = VariableEdit {
-        description,
-        is_secret,
-        value: value.map(Secret::new),
-    };
-    ctx.store
-        .update_variable(&name, edit)
+    use crate::ssr::{core_error, kiln};
+    let value = value.map(kiln_domain::Secret::new);
+    kiln()?
+        .update_variable(&kiln_core::Actor::Ui, &name, description, is_secret, value)
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(core_error)
 }
 
 /// Deletes a variable.
 #[server(prefix = "/rpc")]
 pub async fn delete_variable(name: String) -> Result<(), ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    ctx.store
-        .delete_variable(&name)
+    use crate::ssr::{core_error, kiln};
+    kiln()?
+        .delete_variable(&kiln_core::Actor::Ui, &name)
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(core_error)
 }
 
 /// The accounts of one kind (`git` or `registry`), without tokens:
 /// `Vec<AccountView>`.
 #[server(prefix = "/rpc")]
 pub async fn list_accounts(kind: String) -> Result<PageJson, ServerFnError> {
-    use crate::wire::AccountView;
-    let ctx = crate::ssr::context()?;
-    let accounts = ctx
-        .store
-        .list_accounts(account_kind(&kind)?)
+    use crate::ssr::{core_error, kiln};
+    let views = kiln()?
+        .accounts(&kiln_core::Actor::Ui, account_kind(&kind)?)
         .await
-        .map_err(crate::ssr::user_error)?;
-    let views: Vec<AccountView> = accounts
-        .into_iter()
-        .map(|a| AccountView {
-            has_token: !a.token.is_empty(),
-            domain: a.domain,
-            username: a.username,
-        })
-        .collect();
-    PageJson::encode(&views)
+        .map_err(core_error)?;
+    super::page(&views)
 }
 
 /// Creates an account.
@@ -109,18 +83,18 @@ pub async fn create_account(
     username: String,
     token: String,
 ) -> Result<(), ServerFnError> {
-    use kiln_domain::Secret;
-    use kiln_store::Account;
-    let ctx = crate::ssr::context()?;
-    let account = Account {
-        domain: domain.trim().to_string(),
-        username: username.trim().to_string(),
-        token: Secret::new(token),
-    };
-    ctx.store
-        .create_account(account_kind(&kind)?, account)
+    use crate::ssr::{core_error, kiln};
+    let token = kiln_domain::Secret::new(token);
+    kiln()?
+        .create_account(
+            &kiln_core::Actor::Ui,
+            account_kind(&kind)?,
+            &domain,
+            &username,
+            token,
+        )
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(core_error)
 }
 
 /// Replaces an account's token.
@@ -131,16 +105,18 @@ pub async fn set_account_token(
     username: String,
     token: String,
 ) -> Result<(), ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    ctx.store
+    use crate::ssr::{core_error, kiln};
+    let token = kiln_domain::Secret::new(token);
+    kiln()?
         .set_account_token(
+            &kiln_core::Actor::Ui,
             account_kind(&kind)?,
             &domain,
             &username,
-            kiln_domain::Secret::new(token),
+            token,
         )
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(core_error)
 }
 
 /// Deletes an account (refused while a build or repo uses it).
@@ -150,20 +126,19 @@ pub async fn delete_account(
     domain: String,
     username: String,
 ) -> Result<(), ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    ctx.store
-        .delete_account(account_kind(&kind)?, &domain, &username)
+    use crate::ssr::{core_error, kiln};
+    kiln()?
+        .delete_account(
+            &kiln_core::Actor::Ui,
+            account_kind(&kind)?,
+            &domain,
+            &username,
+        )
         .await
-        .map_err(crate::ssr::user_error)
+        .map_err(core_error)
 }
 
 #[cfg(feature = "ssr")]
-fn account_kind(kind: &str) -> Result<kiln_store::AccountKind, ServerFnError> {
-    match kind {
-        "git" => Ok(kiln_store::AccountKind::Git),
-        "registry" => Ok(kiln_store::AccountKind::Registry),
-        other => Err(ServerFnError::new(format!(
-            "unknown account kind '{other}' (git or registry)"
-        ))),
-    }
+fn account_kind(kind: &str) -> Result<kiln_api::AccountKind, ServerFnError> {
+    kiln_api::AccountKind::parse(kind).map_err(ServerFnError::new)
 }

@@ -1,4 +1,4 @@
-use crate::wire::{PageJson, RunView};
+use kiln_api::{PageJson, RunView};
 use leptos::prelude::*;
 
 /// How many runs the Runs tab lists.
@@ -7,66 +7,71 @@ pub const RUN_HISTORY: u64 = 50;
 /// Starts a run of `name` (trigger "ui") and returns its id.
 #[server(prefix = "/rpc")]
 pub async fn start_run(name: String) -> Result<i64, ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    ctx.runs
-        .start_run(&name, "ui")
+    use crate::ssr::{core_error, kiln};
+    let view = kiln()?
+        .start_run(&kiln_core::Actor::Ui, &name, None)
         .await
-        .map_err(crate::ssr::run_error)
+        .map_err(core_error)?;
+    Ok(view.run.id)
 }
 
 /// Asks a live run to stop.
 #[server(prefix = "/rpc")]
 pub async fn cancel_run(id: i64) -> Result<(), ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    ctx.runs.cancel_run(id).await.map_err(crate::ssr::run_error)
+    use crate::ssr::{core_error, kiln};
+    kiln()?
+        .cancel_run(&kiln_core::Actor::Ui, id)
+        .await
+        .map_err(core_error)
 }
 
 /// A build's newest runs: `RunsOfBuild`.
 #[server(prefix = "/rpc")]
 pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
-    use crate::wire::RunsOfBuild;
-    let ctx = crate::ssr::context()?;
-    let runs = ctx
-        .runs
-        .build_runs(&name, RUN_HISTORY)
+    use crate::ssr::{core_error, kiln, now_ms};
+    let runs = kiln()?
+        .runs_of_build(&kiln_core::Actor::Ui, &name, RUN_HISTORY)
         .await
-        .map_err(crate::ssr::run_error)?;
-    PageJson::encode(&RunsOfBuild {
+        .map_err(core_error)?;
+    super::page(&kiln_api::RunsOfBuild {
         runs,
-        now_ms: crate::ssr::now_ms(),
+        now_ms: now_ms(),
     })
 }
 
 /// One run and its log so far: `RunPageData`.
 #[server(prefix = "/rpc")]
 pub async fn get_run_page(id: i64) -> Result<PageJson, ServerFnError> {
-    use crate::wire::RunPageData;
-    let ctx = crate::ssr::context()?;
-    let run = ctx.runs.run(id).await.map_err(crate::ssr::run_error)?;
-    let log = ctx.runs.run_log(id).await.map_err(crate::ssr::run_error)?;
-    PageJson::encode(&RunPageData {
+    use crate::ssr::{core_error, kiln, now_ms};
+    use kiln_core::Actor;
+    let kiln = kiln()?;
+    let run = kiln.run(&Actor::Ui, id).await.map_err(core_error)?;
+    let log = kiln.run_log(&Actor::Ui, id).await.map_err(core_error)?;
+    super::page(&kiln_api::RunPageData {
         run,
         log,
-        now_ms: crate::ssr::now_ms(),
+        now_ms: now_ms(),
     })
 }
 
 /// One run's record (refreshed while it is live).
 #[server(prefix = "/rpc")]
 pub async fn get_run(id: i64) -> Result<RunView, ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    ctx.runs.run(id).await.map_err(crate::ssr::run_error)
+    use crate::ssr::{core_error, kiln};
+    kiln()?
+        .run(&kiln_core::Actor::Ui, id)
+        .await
+        .map_err(core_error)
 }
 
 /// A git or files-on-host build's Dockerfile, read where the build runs:
 /// `SourceDockerfile`.
 #[server(prefix = "/rpc")]
 pub async fn get_source_dockerfile(name: String) -> Result<PageJson, ServerFnError> {
-    let ctx = crate::ssr::context()?;
-    let found = ctx
-        .runs
-        .source_dockerfile(&name)
+    use crate::ssr::{core_error, kiln};
+    let found = kiln()?
+        .source_dockerfile(&kiln_core::Actor::Ui, &name)
         .await
-        .map_err(crate::ssr::run_error)?;
-    PageJson::encode(&found)
+        .map_err(core_error)?;
+    super::page(&found)
 }

@@ -4,7 +4,7 @@
 use super::json::BytesJson;
 use super::ErrorText;
 use crate::api::error_text;
-use crate::wire::PageJson;
+use kiln_api::PageJson;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use std::future::Future;

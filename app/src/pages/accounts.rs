@@ -1,7 +1,7 @@
 use super::variables::Feedback;
 use crate::api::{create_account, delete_account, error_text, list_accounts, set_account_token};
 use crate::components::PageData;
-use crate::wire::AccountView;
+use kiln_api::AccountView;
 use leptos::prelude::*;
 
 /// Git and registry accounts; tokens are write-only.

@@ -1,6 +1,6 @@
 use crate::api::list_builders;
 use crate::components::{encode_segment, PageData};
-use crate::wire::BuilderRow;
+use kiln_api::BuilderRow;
 use leptos::prelude::*;
 
 /// Builders with their health.

@@ -1,7 +1,7 @@
 use crate::api::{error_text, list_builds, CreateBuild, DeleteBuild};
 use crate::components::PageData;
 use crate::components::{encode_segment, fmt_age, ErrorText, RunButton, StatusBadge};
-use crate::wire::{BuildList, BuildSummary};
+use kiln_api::{BuildList, BuildSummary};
 use kiln_domain::RunStatus;
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
@@ -186,7 +186,7 @@ fn matches(build: &BuildSummary, query: &str, status: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::RunBrief;
+    use kiln_api::RunBrief;
 
     fn row(name: &str, status: Option<RunStatus>) -> BuildSummary {
         BuildSummary {

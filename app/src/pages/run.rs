@@ -7,7 +7,7 @@ use crate::api::{cancel_run, error_text, get_run, get_run_page};
 use crate::browser::{follow_log, now_ms, LogFollower};
 use crate::components::PageData;
 use crate::components::{encode_segment, fmt_duration, short_digest, ErrorText, StatusBadge};
-use crate::wire::{RunPageData, RunView};
+use kiln_api::{RunPageData, RunView};
 use kiln_domain::{LogLine, Run};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

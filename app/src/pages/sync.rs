@@ -2,7 +2,7 @@ use crate::api::{error_text, export_toml, sync_toml};
 use crate::browser::read_file_text;
 use crate::components::ErrorText;
 use crate::components::PageData;
-use crate::wire::SyncAnswer;
+use kiln_api::SyncAnswer;
 use kiln_domain::sync::ChangeAction;
 use leptos::html::Input;
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 use crate::api::{create_variable, delete_variable, error_text, list_variables, update_variable};
 use crate::components::PageData;
-use crate::wire::VariableView;
+use kiln_api::VariableView;
 use leptos::prelude::*;
 
 /// Variables (`[[NAME]]` in build args): create, edit, delete. Secret

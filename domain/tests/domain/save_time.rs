@@ -353,14 +353,33 @@ fn files_on_host_paths_refuse_dot_dot_and_kernel_file_systems_at_save_time() {
     assert_eq!(host("/srv/builds/app", "Dockerfile"), "");
     assert_eq!(host("app", "docker/Dockerfile.prod"), "");
     for (build_path, dockerfile, expected) in [
-        ("/proc/self", "environ", "config.build_path: '/proc/self' is in a kernel file system"),
+        (
+            "/proc/self",
+            "environ",
+            "config.build_path: '/proc/self' is in a kernel file system",
+        ),
         ("/sys", "Dockerfile", "kernel file system"),
         ("/dev/fd/0", "Dockerfile", "kernel file system"),
-        ("app/../../etc", "Dockerfile", "config.build_path: 'app/../../etc' contains '..'"),
-        ("app", "../../etc/shadow", "config.dockerfile_path: '../../etc/shadow' leaves the build directory"),
-        ("app", "/etc/shadow", "config.dockerfile_path: '/etc/shadow' must be relative"),
+        (
+            "app/../../etc",
+            "Dockerfile",
+            "config.build_path: 'app/../../etc' contains '..'",
+        ),
+        (
+            "app",
+            "../../etc/shadow",
+            "config.dockerfile_path: '../../etc/shadow' leaves the build directory",
+        ),
+        (
+            "app",
+            "/etc/shadow",
+            "config.dockerfile_path: '/etc/shadow' must be relative",
+        ),
     ] {
         let errors = host(build_path, dockerfile);
-        assert!(errors.contains(expected), "{build_path} {dockerfile}: {errors}");
+        assert!(
+            errors.contains(expected),
+            "{build_path} {dockerfile}: {errors}"
+        );
     }
 }

@@ -5,23 +5,23 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kiln_domain::redact::redact_build;
+use kiln_core::Actor;
 use kiln_domain::Build;
 
 /// `GET /api/v1/builds`: secret args and webhook secrets are shown as placeholders.
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Build>>, ApiError> {
-    let builds = state.ctx.store.list_builds().await?;
-    Ok(Json(builds.iter().map(redact_build).collect()))
+    Ok(Json(state.kiln.builds(&Actor::Api).await?))
 }
 
 pub async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<Build>, ApiError> {
-    Ok(Json(redact_build(&state.ctx.store.build(&name).await?)))
+    Ok(Json(state.kiln.build(&Actor::Api, &name).await?))
 }
 
-/// `POST /api/v1/builds` with a build as JSON: 201 and the build, 400 for
+/// `POST /api/v1/builds` with a build as JSON: 201 and the build (secrets
+/// as placeholders), 400 for
 /// JSON that is not a build, 409 for a taken name, 422 for a build that
 /// fails validation (the field named). A wrong Content-Type (415) or a body
 /// over the limit (413) is passed on as axum's rejection, worded by the
@@ -36,7 +36,7 @@ pub async fn create(
         Err(JsonRejection::JsonSyntaxError(e)) => return Err(ApiError::BadRequest(e.body_text())),
         Err(other) => return Ok(other.into_response()),
     };
-    let created = state.ctx.store.create_build(build).await?;
+    let created = state.kiln.create_build(&Actor::Api, build).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -44,6 +44,6 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.ctx.store.delete_build(&name).await?;
+    state.kiln.delete_build(&Actor::Api, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,46 +1,43 @@
+//! The JSON API's errors, and the one mapping of the core's error kinds to
+//! HTTP statuses (the webhook listeners use it too).
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kiln_store::StoreError;
+use kiln_core::CoreError;
 
 /// Every error the JSON API answers with: `{"error": "..."}` and a status.
-/// Internal details are logged, never sent.
+/// Internal details are logged by the core, never sent.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// No such endpoint (404).
     #[error("{0}")]
     NotFound(String),
+    /// A request the handler cannot read (400).
     #[error("{0}")]
     BadRequest(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    Unprocessable(String),
-    #[error("internal error (see the Kiln server log)")]
-    Internal,
+    /// What the core answered.
+    #[error(transparent)]
+    Core(#[from] CoreError),
 }
 
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound { .. } => Self::NotFound(err.to_string()),
-            StoreError::AlreadyExists { .. } => Self::Conflict(err.to_string()),
-            StoreError::Invalid(_) | StoreError::Sync(_) => Self::Unprocessable(err.to_string()),
-            StoreError::Db(_) | StoreError::Connect(_) | StoreError::Corrupt { .. } => {
-                tracing::error!(error = %err, "store error in API handler");
-                Self::Internal
-            }
-        }
+/// The HTTP status of each kind of [`CoreError`].
+pub fn core_status(err: &CoreError) -> StatusCode {
+    match err {
+        CoreError::NotFound(_) => StatusCode::NOT_FOUND,
+        CoreError::Malformed(_) => StatusCode::BAD_REQUEST,
+        CoreError::Invalid(_) | CoreError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::Conflict(_) => StatusCode::CONFLICT,
+        CoreError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = match self {
+        let status = match &self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Core(err) => core_status(err),
         };
         (
             status,

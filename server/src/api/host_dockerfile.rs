@@ -3,26 +3,18 @@
 //! Server builder's kiln-agent).
 
 use super::ApiError;
-use crate::runs::HostDockerfileError;
 use crate::serve::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use kiln_app::wire::SourceDockerfile;
+use kiln_api::SourceDockerfile;
+use kiln_core::Actor;
 
+/// The Dockerfile where the build runs.
 pub async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<SourceDockerfile>, ApiError> {
-    state
-        .runs
-        .host_dockerfile(&name)
-        .await
-        .map(Json)
-        .map_err(|e| match e {
-            HostDockerfileError::NotFound(m) => ApiError::NotFound(m),
-            HostDockerfileError::Invalid(m)
-            | HostDockerfileError::NotApplicable(m)
-            | HostDockerfileError::Unavailable(m) => ApiError::Unprocessable(m),
-            HostDockerfileError::Store(e) => e.into(),
-        })
+    Ok(Json(
+        state.kiln.source_dockerfile(&Actor::Api, &name).await?,
+    ))
 }

@@ -17,7 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-pub use error::ApiError;
+pub use error::{core_status, ApiError};
 
 /// `/api/v1` as one service, for `Router::nest_service`: the routes with
 /// bodies limited to `max_body_bytes` (413 beyond), inside the layer that

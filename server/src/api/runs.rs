@@ -1,33 +1,24 @@
+//! Runs over the JSON API: start, read, cancel, and the live log as
+//! Server-Sent Events.
+
 use super::ApiError;
-use crate::runs::{read_log_file, LogEvent, RunError, RunManager};
 use crate::serve::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
-use kiln_domain::{LogLine, Run};
+use kiln_api::{RunJson, RunView};
+use kiln_core::{Actor, Kiln, LogEvent};
+use kiln_domain::LogLine;
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 
-/// A run as the API shows it.
-#[derive(Debug, Serialize)]
-pub struct RunView {
-    #[serde(flatten)]
-    run: Run,
-    /// 1-based place in the builder's queue while queued.
-    queue_position: Option<usize>,
-    duration_ms: Option<i64>,
-}
+/// How many runs `GET /api/v1/builds/{name}/runs` lists.
+const RUN_HISTORY: u64 = 100;
 
-impl RunView {
-    fn new(runs: &RunManager, run: Run) -> Self {
-        Self {
-            queue_position: runs.queue_position(&run),
-            duration_ms: run.duration_ms(crate::runs::now_ms()),
-            run,
-        }
-    }
+fn json(view: RunView) -> RunJson {
+    RunJson::of(view, kiln_core::now_ms())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,15 +46,18 @@ pub async fn start(
             .map_err(|e| ApiError::BadRequest(format!("run request: {e}")))?
             .unwrap_or_default()
     };
-    let trigger = body.trigger.unwrap_or_else(|| "api".to_string());
-    let run = state.runs.start(&name, &trigger).await?;
-    let queue_position = state.runs.queue_position(&run);
+    // The CLI says so in its request; other clients are the API.
+    let actor = match body.trigger.as_deref() {
+        Some("cli") => Actor::Cli,
+        _ => Actor::Api,
+    };
+    let view = state.kiln.start_run(&actor, &name, body.trigger).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Started {
-            run_id: run.id,
-            status: run.status.to_string(),
-            queue_position,
+            run_id: view.run.id,
+            status: view.run.status.to_string(),
+            queue_position: view.queue_position,
         }),
     ))
 }
@@ -72,23 +66,20 @@ pub async fn start(
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<RunView>, ApiError> {
-    let run = state.runs.store().run(id).await?;
-    Ok(Json(RunView::new(&state.runs, run)))
+) -> Result<Json<RunJson>, ApiError> {
+    Ok(Json(json(state.kiln.run(&Actor::Api, id).await?)))
 }
 
 /// `GET /api/v1/builds/{name}/runs`: newest first.
 pub async fn of_build(
     State(state): State<AppState>,
     Path(name): Path<String>,
-) -> Result<Json<Vec<RunView>>, ApiError> {
-    state.runs.store().build(&name).await?;
-    let runs = state.runs.store().runs_of_build(&name, 100).await?;
-    Ok(Json(
-        runs.into_iter()
-            .map(|r| RunView::new(&state.runs, r))
-            .collect(),
-    ))
+) -> Result<Json<Vec<RunJson>>, ApiError> {
+    let runs = state
+        .kiln
+        .runs_of_build(&Actor::Api, &name, RUN_HISTORY)
+        .await?;
+    Ok(Json(runs.into_iter().map(json).collect()))
 }
 
 /// `POST /api/v1/runs/{id}/cancel`
@@ -96,7 +87,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.runs.cancel(id).await?;
+    state.kiln.cancel_run(&Actor::Api, id).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -107,18 +98,8 @@ pub async fn log(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    state.runs.store().run(id).await?;
-    let (past, live) = match state.runs.follow(id) {
-        Some(follow) if !follow.ended => (follow.past, Some(follow.next)),
-        Some(follow) => (follow.past, None),
-        None => {
-            let lines = read_log_file(state.runs.log_dir(), id).map_err(|e| {
-                tracing::error!(run_id = id, error = %e, "cannot read run log");
-                ApiError::Internal
-            })?;
-            (lines, None)
-        }
-    };
+    let follow = state.kiln.follow_run_log(&Actor::Api, id).await?;
+    let (past, live) = (follow.past, follow.live);
     let past = stream::iter(past.into_iter().map(line_event));
     let live = stream::unfold(live, |rx| async move {
         let mut rx = rx?;
@@ -132,10 +113,10 @@ pub async fn log(
             }
         }
     });
-    let store = state.runs.store().clone();
+    let kiln: Kiln = state.kiln.clone();
     let end = stream::once(async move {
-        let data = match store.run(id).await {
-            Ok(run) => serde_json::to_string(&run).unwrap_or_default(),
+        let data = match kiln.run(&Actor::Api, id).await {
+            Ok(view) => serde_json::to_string(&view.run).unwrap_or_default(),
             Err(_) => String::new(),
         };
         Ok(Event::default().event("end").data(data))
@@ -149,16 +130,4 @@ fn line_event(line: LogLine) -> Result<Event, Infallible> {
         .event("line")
         .id(line.seq.to_string())
         .data(data))
-}
-
-impl From<RunError> for ApiError {
-    fn from(err: RunError) -> Self {
-        match err {
-            RunError::AlreadyRunning { .. } | RunError::NotLive(_) => {
-                Self::Conflict(err.to_string())
-            }
-            RunError::Unsupported(_) => Self::Unprocessable(err.to_string()),
-            RunError::Store(e) => e.into(),
-        }
-    }
 }

@@ -6,7 +6,7 @@ use crate::serve::AppState;
 use crate::webhooks::listener_paths;
 use axum::extract::{Path, State};
 use axum::Json;
-use kiln_domain::webhook::watched_branch;
+use kiln_core::Actor;
 use serde::Serialize;
 
 /// A build's webhook setup.
@@ -28,15 +28,15 @@ pub struct WebhookInfo {
     pub tag_pattern: String,
 }
 
+/// A build's webhook setup, by name or id.
 pub async fn info(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<WebhookInfo>, ApiError> {
-    let store = &state.ctx.store;
-    let (id, build) = store.build_by_id_or_name(&name).await?;
-    let catalog = store.catalog().await?;
+    let target = state.kiln.webhook_target(&Actor::Api, &name).await?;
+    let (id, build) = (target.id, &target.build);
     let (github_path, gitlab_path) = listener_paths(id);
-    let secret = if !build.config.webhook_secret.is_empty() {
+    let secret = if !target.secret.is_empty() {
         "build"
     } else if state.webhooks.has_default_secret() {
         "server"
@@ -49,7 +49,7 @@ pub async fn info(
         gitlab_path,
         enabled: build.config.webhook_enabled,
         secret,
-        branch: watched_branch(&build, &catalog.repos).to_string(),
+        branch: target.branch.clone(),
         build_tags: build.config.webhook_build_tags,
         tag_pattern: build.config.webhook_tag_pattern.clone(),
     }))

@@ -49,12 +49,9 @@ pub enum WebhookError {
     Unauthorized(String),
     #[error("{0}")]
     BadPayload(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    Unprocessable(String),
-    #[error("internal error (see the Kiln server log)")]
-    Internal,
+    /// What the core answered (status by `api::core_status`).
+    #[error(transparent)]
+    Core(#[from] kiln_core::CoreError),
 }
 
 impl WebhookError {
@@ -72,9 +69,7 @@ impl WebhookError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::BadPayload(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Core(err) => crate::api::core_status(err),
         }
     }
 }

@@ -3,22 +3,17 @@
 
 use super::answer::{Answer, WebhookError};
 use super::{payload, signature, Listeners, MAX_BODY_BYTES};
-use crate::runs::{RunError, RunManager, StartOptions};
 use crate::serve::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use futures_util::StreamExt;
-use kiln_domain::webhook::{decide, watched_branch, PushAction};
-use kiln_domain::Build;
-use kiln_store::{Store, StoreError};
+use kiln_core::{Actor, CoreError, Kiln, WebhookStart, WebhookTarget};
+use kiln_domain::webhook::{decide, PushAction};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// How long a push waits for the build's live run to stop before starting
-/// its own (Komodo waits about 10 s).
-const REPLACE_WAIT: Duration = Duration::from_secs(10);
 /// How long the answer waits for the new run to exist; after that it says
 /// "starting" and the run still starts in the background.
 const ANSWER_WAIT: Duration = Duration::from_secs(5);
@@ -26,8 +21,6 @@ const ANSWER_WAIT: Duration = Duration::from_secs(5);
 const DRAIN_LIMIT: usize = 32 * 1024 * 1024;
 /// How long the whole body may take to arrive.
 const BODY_TIME: Duration = Duration::from_secs(30);
-/// The trigger of runs started by tag pushes: `webhook tag <tag>`.
-const TAG_TRIGGER: &str = "webhook tag ";
 
 type Answered = Result<(StatusCode, Json<Answer>), WebhookError>;
 
@@ -101,17 +94,23 @@ async fn accept(
     headers: &HeaderMap,
     body: Body,
 ) -> Answered {
-    let store = &state.ctx.store;
-    let (_, build) = store.build_by_id_or_name(key).await.map_err(|e| match e {
-        StoreError::NotFound { .. } => WebhookError::NotFound(format!("no build '{key}'")),
-        other => internal(&other),
-    })?;
-    let name = build.name.to_string();
-    if !build.config.webhook_enabled {
+    let kiln = &state.kiln;
+    let actor = Actor::Webhook {
+        build: key.to_string(),
+    };
+    let target = kiln
+        .webhook_target(&actor, key)
+        .await
+        .map_err(|e| match e {
+            CoreError::NotFound(_) => WebhookError::NotFound(format!("no build '{key}'")),
+            other => WebhookError::Core(other),
+        })?;
+    let name = target.build.name.to_string();
+    if !target.build.config.webhook_enabled {
         return Err(WebhookError::Disabled(name));
     }
     let body = read_body(headers, body).await?;
-    verify(&state.webhooks, provider, &build, headers, &body)?;
+    verify(&state.webhooks, provider, &target, headers, &body)?;
     let push = payload::read(&body).map_err(WebhookError::BadPayload)?;
     let Some(git_ref) = push.git_ref else {
         return Ok(Answer::ignored(
@@ -119,31 +118,22 @@ async fn accept(
             "no ref in the payload (a ping or another event): nothing to build",
         ));
     };
-    let catalog = store.catalog().await.map_err(|e| internal(&e))?;
-    let branch = watched_branch(&build, &catalog.repos);
-    match decide(&build.config, branch, &git_ref) {
+    match decide(&target.build.config, &target.branch, &git_ref) {
         PushAction::Ignore(reason) => Ok(Answer::ignored(&name, &reason)),
         _ if push.deleted => Ok(Answer::ignored(&name, &format!("{git_ref} was deleted"))),
-        PushAction::BuildBranch => {
-            start(
-                &state.runs,
-                &name,
-                "webhook".to_string(),
-                StartOptions::default(),
-            )
-            .await
-        }
+        PushAction::BuildBranch => start(kiln, &name, WebhookStart::Branch).await,
         PushAction::BuildTag { tag, version } => {
             let commit = push.commit.ok_or_else(|| {
                 WebhookError::BadPayload(format!(
                     "the push of tag {tag} names no commit (checkout_sha, head_commit.id or after)"
                 ))
             })?;
-            let options = StartOptions {
-                version: Some(version),
-                commit: Some(commit),
+            let start_tag = WebhookStart::Tag {
+                tag,
+                version,
+                commit,
             };
-            start(&state.runs, &name, format!("{TAG_TRIGGER}{tag}"), options).await
+            start(kiln, &name, start_tag).await
         }
     }
 }
@@ -152,19 +142,19 @@ async fn accept(
 fn verify(
     listeners: &Listeners,
     provider: Provider,
-    build: &Build,
+    target: &WebhookTarget,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(), WebhookError> {
-    let secret = if build.config.webhook_secret.is_empty() {
+    let secret = if target.secret.is_empty() {
         listeners.inner.default_secret.expose()
     } else {
-        build.config.webhook_secret.as_str()
+        target.secret.expose()
     };
     if secret.is_empty() {
         return Err(WebhookError::Unauthorized(format!(
             "no webhook secret is set for build '{}': set its webhook_secret or the server's KILN_WEBHOOK_SECRET",
-            build.name
+            target.build.name
         )));
     }
     let checked = match provider {
@@ -222,39 +212,41 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, WebhookErro
 }
 
 /// Starts the run in a task of its own (so a client hanging up cannot stop
-/// it), cancelling the build's live run first, and answers once the run
-/// exists or after [`ANSWER_WAIT`]. Webhooks never cancel a tag run: a
-/// release build is not thrown away for a later push.
-async fn start(runs: &RunManager, build: &str, trigger: String, options: StartOptions) -> Answered {
-    if let Some((run_id, tag_trigger)) = live_tag_run(runs.store(), build).await? {
-        return Err(WebhookError::Conflict(format!(
-            "build '{build}' is building a tag (run {run_id}, {tag_trigger}); webhooks do not cancel tag runs, deliver this push again once it ends"
-        )));
-    }
+/// it), cancelling the build's live run first (the core refuses while a
+/// tag run is live), and answers once the run exists or after
+/// [`ANSWER_WAIT`].
+async fn start(kiln: &Kiln, build: &str, push: WebhookStart) -> Answered {
     let task = {
-        let (runs, build, trigger) = (runs.clone(), build.to_string(), trigger.clone());
+        let (kiln, build) = (kiln.clone(), build.to_string());
         tokio::spawn(async move {
-            let started = runs
-                .start_replacing_with(&build, &trigger, REPLACE_WAIT, options)
-                .await;
+            let actor = Actor::Webhook {
+                build: build.clone(),
+            };
+            let started = kiln.start_webhook_run(&actor, &build, push).await;
             if let Err(error) = &started {
-                tracing::warn!(build = %build, %trigger, %error, "webhook run did not start");
+                tracing::warn!(build = %build, %error, "webhook run did not start");
             }
             started
         })
     };
     match tokio::time::timeout(ANSWER_WAIT, task).await {
-        Ok(Ok(Ok(run))) => Ok((
+        Ok(Ok(Ok(view))) => Ok((
             StatusCode::ACCEPTED,
             Json(Answer {
                 status: "started",
                 build: build.to_string(),
-                run_id: Some(run.id),
-                message: format!("started run {} of build '{build}' ({trigger})", run.id),
+                run_id: Some(view.run.id),
+                message: format!(
+                    "started run {} of build '{build}' ({})",
+                    view.run.id, view.run.trigger
+                ),
             }),
         )),
-        Ok(Ok(Err(error))) => Err(run_error(error)),
-        Ok(Err(join_error)) => Err(internal(&join_error)),
+        Ok(Ok(Err(error))) => Err(WebhookError::Core(error)),
+        Ok(Err(join_error)) => {
+            tracing::error!(error = %join_error, "webhook handler error");
+            Err(WebhookError::Core(CoreError::Internal))
+        }
         Err(_) => Ok((
             StatusCode::ACCEPTED,
             Json(Answer {
@@ -267,30 +259,4 @@ async fn start(runs: &RunManager, build: &str, trigger: String, options: StartOp
             }),
         )),
     }
-}
-
-/// The build's newest run, when it is live and was started by a tag push.
-async fn live_tag_run(store: &Store, build: &str) -> Result<Option<(i64, String)>, WebhookError> {
-    let newest = store
-        .runs_of_build(build, 1)
-        .await
-        .map_err(|e| internal(&e))?;
-    Ok(newest
-        .into_iter()
-        .find(|run| run.status.is_live() && run.trigger.starts_with(TAG_TRIGGER))
-        .map(|run| (run.id, run.trigger)))
-}
-
-fn run_error(error: RunError) -> WebhookError {
-    match error {
-        RunError::AlreadyRunning { .. } => WebhookError::Conflict(error.to_string()),
-        RunError::Unsupported(_) => WebhookError::Unprocessable(error.to_string()),
-        RunError::Store(StoreError::NotFound { .. }) => WebhookError::NotFound(error.to_string()),
-        other => internal(&other),
-    }
-}
-
-fn internal(error: &dyn std::fmt::Display) -> WebhookError {
-    tracing::error!(%error, "webhook handler error");
-    WebhookError::Internal
 }

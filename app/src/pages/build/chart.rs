@@ -1,5 +1,5 @@
 use crate::components::fmt_duration;
-use crate::wire::RunView;
+use kiln_api::RunView;
 use leptos::prelude::*;
 
 /// How many of the latest runs the chart shows.

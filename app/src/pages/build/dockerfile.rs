@@ -3,7 +3,7 @@ use crate::api::get_source_dockerfile;
 use crate::browser::{mount_editor, Editor};
 use crate::components::ErrorText;
 use crate::components::PageData;
-use crate::wire::SourceDockerfile;
+use kiln_api::SourceDockerfile;
 use kiln_domain::SourceKind;
 use leptos::html::Div;
 use leptos::prelude::*;

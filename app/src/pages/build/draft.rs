@@ -5,7 +5,7 @@
 use crate::api::{check_build, error_text, save_build};
 use crate::browser::{draft_clear, draft_load, draft_save};
 use crate::components::parse_json;
-use crate::wire::SaveAnswer;
+use kiln_api::SaveAnswer;
 use kiln_domain::{Build, BuildConfig, ValidationError};
 use leptos::prelude::*;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 use super::draft::{Draft, SaveState};
 use crate::components::{encode_segment, RunButton, StatusBadge};
-use crate::wire::{builder_label, source_label, BuildPageData};
+use kiln_api::{builder_label, source_label, BuildPageData};
 use leptos::prelude::*;
 
 /// Name, state, quick links, source, last commit and version, the Run

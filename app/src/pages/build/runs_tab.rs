@@ -3,7 +3,7 @@ use super::draft::use_draft;
 use crate::api::list_runs;
 use crate::components::PageData;
 use crate::components::{fmt_age, fmt_duration, short_digest, StatusBadge};
-use crate::wire::{RunView, RunsOfBuild};
+use kiln_api::{RunView, RunsOfBuild};
 use leptos::prelude::*;
 
 /// Run history: status, version, trigger, duration, tags, digest, and a chart.

@@ -10,7 +10,7 @@ use super::draft::{use_draft, Draft};
 use super::tag_preview::TagPreview;
 use super::use_page_info;
 use crate::components::{CheckField, ListEditor, TextAreaField, TextField};
-use crate::wire::Choices;
+use kiln_api::Choices;
 use leptos::prelude::*;
 use spec::{Binding, FieldSpec, Group, Part, GROUPS};
 

@@ -2,7 +2,7 @@
 
 use crate::components::{FieldErrors, TextField};
 use crate::pages::build::draft::{lens, Draft};
-use crate::wire::{Choices, LOCAL_BUILDER};
+use kiln_api::{Choices, LOCAL_BUILDER};
 use kiln_domain::{SourceKind, Version};
 use leptos::prelude::*;
 

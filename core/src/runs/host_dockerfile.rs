@@ -4,7 +4,7 @@
 //! clone cache, at the last built commit. Aws builders have no standing
 //! host, and a Server builder's clone cache stays on its host.
 
-use kiln_app::wire::SourceDockerfile;
+use kiln_api::SourceDockerfile;
 use kiln_domain::{Build, SourceKind};
 use kiln_engine::{read_cached_dockerfile, read_host_dockerfile};
 use kiln_protocol::{ClientError, ErrorKind, ReadDockerfile};

@@ -1,3 +1,5 @@
+//! Runs as the UI shows them.
+
 use kiln_domain::{LogLine, Run, RunStatus};
 use serde::{Deserialize, Serialize};
 
@@ -43,4 +45,27 @@ pub struct RunPageData {
     pub run: RunView,
     pub log: Vec<LogLine>,
     pub now_ms: i64,
+}
+
+/// A run as the JSON API shows it: the record's fields at the top level,
+/// with its place in the queue and how long it has taken.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunJson {
+    #[serde(flatten)]
+    pub run: Run,
+    /// 1-based place in the builder's queue while queued.
+    pub queue_position: Option<usize>,
+    /// Milliseconds since it started (until it ended); None before it starts.
+    pub duration_ms: Option<i64>,
+}
+
+impl RunJson {
+    /// `view` with its duration measured at `now_ms`.
+    pub fn of(view: RunView, now_ms: i64) -> Self {
+        Self {
+            duration_ms: view.run.duration_ms(now_ms),
+            queue_position: view.queue_position,
+            run: view.run,
+        }
+    }
 }

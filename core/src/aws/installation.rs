@@ -18,7 +18,8 @@ pub fn load_or_create(data_dir: &Path) -> anyhow::Result<String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
-    let key = kiln_protocol::generate_key().context("generating the installation id")?;
+    let key = kiln_protocol::generate_key()
+        .map_err(|e| anyhow::anyhow!("generating the installation id: {e}"))?;
     let id = format!("kiln-{}", &key[..16]);
     std::fs::write(&path, format!("{id}\n"))
         .with_context(|| format!("writing {}", path.display()))?;

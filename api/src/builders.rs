@@ -1,70 +1,7 @@
-//! Types that cross the wire between server functions and components.
+//! Builders as the UI and the JSON API show them, with their health.
 
-mod build_page;
-mod page_json;
-mod resources;
-mod runs;
-
-pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer, SourceDockerfile};
-pub use page_json::PageJson;
-pub use resources::{AccountView, SyncAnswer, VariableView};
-pub use runs::{RunBrief, RunPageData, RunView, RunsOfBuild};
-
-use kiln_domain::build::SourceKind;
-use kiln_domain::Build;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// The builds list, with the server's clock for ages.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BuildList {
-    pub builds: Vec<BuildSummary>,
-    pub now_ms: i64,
-}
-
-/// One row of the builds list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BuildSummary {
-    pub name: String,
-    pub description: String,
-    pub source: String,
-    pub builder: String,
-    pub version: String,
-    pub last_run: Option<RunBrief>,
-}
-
-impl BuildSummary {
-    pub fn from_build(build: &Build, last_run: Option<RunBrief>) -> Self {
-        Self {
-            name: build.name.to_string(),
-            description: build.description.clone(),
-            source: source_label(build),
-            builder: builder_label(&build.config.builder).to_string(),
-            version: build.config.version.to_string(),
-            last_run,
-        }
-    }
-}
-
-/// "repo@branch", "UI Dockerfile" or "files on host".
-pub fn source_label(build: &Build) -> String {
-    let c = &build.config;
-    match c.source_kind() {
-        SourceKind::Ui => "UI Dockerfile".to_string(),
-        SourceKind::FilesOnHost => "files on host".to_string(),
-        SourceKind::Git if !c.linked_repo.is_empty() => format!("repo {}", c.linked_repo),
-        SourceKind::Git => format!("{}@{}", c.repo, c.branch),
-    }
-}
-
-/// The name shown for a build's builder ("" is the built-in Local builder).
-pub fn builder_label(builder: &str) -> &str {
-    if builder.is_empty() {
-        LOCAL_BUILDER
-    } else {
-        builder
-    }
-}
 
 /// Name of the built-in builder that uses the Kiln server's own Docker engine.
 pub const LOCAL_BUILDER: &str = "local";

@@ -4,7 +4,6 @@
 //! kiln-agent (Server builders, `remote.rs`), or on a temporary EC2 instance
 //! running kiln-agent (Aws builders, `crate::aws`); `execute.rs` dispatches.
 
-mod control;
 mod execute;
 mod host_dockerfile;
 mod job;

@@ -53,8 +53,8 @@ struct Inner {
     /// Per builder: how many runs may go at once, and who waits (run ids in order).
     queues: Mutex<HashMap<String, BuilderQueue>>,
     observers: Mutex<Vec<Arc<dyn RunObserver>>>,
-    /// Runs on Aws builders (set once at start-up).
-    ec2: std::sync::OnceLock<crate::aws::Ec2Builders>,
+    /// Runs on Aws builders (None: Aws builders' runs fail, saying so).
+    ec2: Option<crate::aws::Ec2Builders>,
 }
 
 /// Overrides for one run (webhook tag pushes); the default changes nothing.
@@ -90,7 +90,9 @@ impl std::fmt::Debug for RunManager {
 }
 
 impl RunManager {
-    pub fn new(store: Store, settings: RunSettings) -> Self {
+    /// A manager of runs recorded in `store`, with files under `settings`'
+    /// directories; `ec2` runs builds on Aws builders.
+    pub fn new(store: Store, settings: RunSettings, ec2: Option<crate::aws::Ec2Builders>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -99,7 +101,7 @@ impl RunManager {
                 logs: Mutex::new(HashMap::new()),
                 queues: Mutex::new(HashMap::new()),
                 observers: Mutex::new(Vec::new()),
-                ec2: std::sync::OnceLock::new(),
+                ec2,
             }),
         }
     }
@@ -112,18 +114,7 @@ impl RunManager {
     }
 
     /// Newest wins: cancels the build's live run (if any), waits up to `wait`
-    /// for it to end, then starts a new run.
-    pub async fn start_replacing(
-        &self,
-        build_name: &str,
-        trigger: &str,
-        wait: std::time::Duration,
-    ) -> Result<Run, RunError> {
-        self.start_replacing_with(build_name, trigger, wait, StartOptions::default())
-            .await
-    }
-
-    /// [`Self::start_replacing`] with [`StartOptions`].
+    /// for it to end, then starts a new run with [`StartOptions`].
     pub async fn start_replacing_with(
         &self,
         build_name: &str,
@@ -261,15 +252,8 @@ impl RunManager {
         logs.get(&run_id).map(|log| log.follow())
     }
 
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.inner.store
-    }
-
-    /// Lets runs on Aws builders launch EC2 instances (called once at start-up).
-    pub fn use_ec2(&self, ec2: crate::aws::Ec2Builders) {
-        if self.inner.ec2.set(ec2).is_err() {
-            tracing::warn!("EC2 builders were already set up; keeping the first");
-        }
     }
 
     /// Root for relative `build_path`s of files-on-host builds (Local).
@@ -282,6 +266,7 @@ impl RunManager {
         &self.inner.settings.cache_dir
     }
 
+    /// Where each run's `<id>.log` is kept.
     pub fn log_dir(&self) -> &std::path::Path {
         &self.inner.settings.log_dir
     }
@@ -450,7 +435,7 @@ impl RunManager {
         // whatever it still waits on ends in the background.
         let mut work = {
             let (builder, cancel) = (builder.clone(), cancel.clone());
-            let ec2 = self.inner.ec2.get().cloned();
+            let ec2 = self.inner.ec2.clone();
             let sink: Arc<dyn LogSink> = sink.clone();
             tokio::spawn(async move {
                 super::execute::execute(&builder, run_id, job, sink, &cancel, ec2.as_ref()).await

@@ -3,9 +3,9 @@
 //! and then periodically, recorded on the [`HealthBoard`] the builders list
 //! shows. Aws builders have no standing host to check.
 
+use super::HealthBoard;
 use bollard::Docker;
-use kiln_app::ssr::HealthBoard;
-use kiln_app::wire::{BuilderHealth, LOCAL_BUILDER};
+use kiln_api::{BuilderHealth, LOCAL_BUILDER};
 use kiln_domain::{BuilderConfig, ServerBuilderConfig};
 use kiln_protocol::{ClientTimeouts, Health};
 use kiln_store::Store;

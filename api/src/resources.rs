@@ -1,3 +1,5 @@
+//! Variables, accounts and sync answers as the UI shows them.
+
 use kiln_domain::sync::Change;
 use serde::{Deserialize, Serialize};
 
@@ -26,4 +28,24 @@ pub struct SyncAnswer {
     pub dry_run: bool,
     pub changes: Vec<Change>,
     pub warnings: Vec<String>,
+}
+
+/// Which kind of account: the Accounts page's two tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Git,
+    Registry,
+}
+
+impl AccountKind {
+    /// `git` or `registry`, as the UI names the kinds; anything else is
+    /// refused with a sentence naming both.
+    pub fn parse(kind: &str) -> Result<Self, String> {
+        match kind {
+            "git" => Ok(Self::Git),
+            "registry" => Ok(Self::Registry),
+            other => Err(format!("unknown account kind '{other}' (git or registry)")),
+        }
+    }
 }

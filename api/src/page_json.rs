@@ -1,5 +1,5 @@
-use crate::components::parse_json;
-use leptos::prelude::ServerFnError;
+//! A page's data as JSON text.
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -13,13 +13,17 @@ use serde::{Deserialize, Serialize};
 pub struct PageJson(String);
 
 impl PageJson {
-    pub fn encode<T: Serialize>(value: &T) -> Result<Self, ServerFnError> {
+    /// `value` as JSON text.
+    pub fn encode<T: Serialize>(value: &T) -> Result<Self, String> {
         serde_json::to_string(value)
             .map(Self)
-            .map_err(|e| ServerFnError::new(format!("could not encode the page's data: {e}")))
+            .map_err(|e| format!("could not encode the page's data: {e}"))
     }
 
+    /// The value back, through the byte-slice decoder server function
+    /// answers use in the browser (one decoder per type in the wasm).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, String> {
-        parse_json(&self.0).map_err(|e| format!("could not read the page's data: {e}"))
+        serde_json::from_slice(self.0.as_bytes())
+            .map_err(|e| format!("could not read the page's data: {e}"))
     }
 }

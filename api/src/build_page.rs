@@ -1,4 +1,6 @@
-use super::RunView;
+//! What the build page loads and what saving it answers.
+
+use crate::runs::RunView;
 use kiln_domain::{Build, ValidationError};
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,81 @@
+//! The core's one error type, and the one mapping of store, run manager and
+//! engine errors into it.
+
+use crate::runs::{HostDockerfileError, RunError};
+use kiln_domain::ValidationErrors;
+use kiln_store::StoreError;
+
+/// Why an operation of the core failed, by the kind of answer a front door
+/// gives. Messages never hold a secret; an internal cause is logged where
+/// it is mapped and shown only as "internal error (see the Kiln server
+/// log)".
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The resource or run does not exist (HTTP 404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request cannot be read at all, e.g. a sync file that is not
+    /// TOML (HTTP 400).
+    #[error("{0}")]
+    Malformed(String),
+    /// The request is understood but refused (HTTP 422).
+    #[error("{0}")]
+    Invalid(String),
+    /// The change fails validation; every problem, by field (HTTP 422).
+    #[error("{0}")]
+    Rejected(ValidationErrors),
+    /// The request conflicts with the current state: a taken name, a live
+    /// run (HTTP 409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Something failed inside Kiln; the cause is in the server log (HTTP 500).
+    #[error("internal error (see the Kiln server log)")]
+    Internal,
+}
+
+impl CoreError {
+    /// An internal failure: `cause` is logged, the user sees
+    /// [`CoreError::Internal`].
+    pub(crate) fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::Internal
+    }
+}
+
+impl From<StoreError> for CoreError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound { .. } => Self::NotFound(err.to_string()),
+            StoreError::AlreadyExists { .. } => Self::Conflict(err.to_string()),
+            StoreError::Invalid(errors) => Self::Rejected(errors),
+            StoreError::Sync(_) => Self::Invalid(err.to_string()),
+            StoreError::Db(_) | StoreError::Connect(_) | StoreError::Corrupt { .. } => {
+                Self::internal(&err)
+            }
+        }
+    }
+}
+
+impl From<RunError> for CoreError {
+    fn from(err: RunError) -> Self {
+        match err {
+            RunError::AlreadyRunning { .. } | RunError::NotLive(_) => {
+                Self::Conflict(err.to_string())
+            }
+            RunError::Unsupported(message) => Self::Invalid(message),
+            RunError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<HostDockerfileError> for CoreError {
+    fn from(err: HostDockerfileError) -> Self {
+        match err {
+            HostDockerfileError::NotFound(m) => Self::NotFound(m),
+            HostDockerfileError::Invalid(m)
+            | HostDockerfileError::NotApplicable(m)
+            | HostDockerfileError::Unavailable(m) => Self::Invalid(m),
+            HostDockerfileError::Store(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The operations of [`crate::Kiln`], one file per subject. Each takes the
+//! [`crate::Actor`] first and answers `Result<_, crate::CoreError>` with
+//! values already redacted.
+
+pub(crate) mod builders;
+pub(crate) mod builds;
+pub(crate) mod resources;
+pub(crate) mod runs;
+pub(crate) mod sync;
+pub(crate) mod webhooks;

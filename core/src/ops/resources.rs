@@ -1,0 +1,177 @@
+//! Variables, git and registry accounts, and alerters: secret values,
+//! tokens and URLs never leave.
+
+use crate::{Actor, CoreError, Kiln};
+use kiln_api::{AccountKind, AccountView, AlerterView, VariableView};
+use kiln_domain::{Alerter, Secret, Variable};
+use kiln_store::{Account, VariableEdit};
+
+impl Kiln {
+    /// Every variable; secret values stay in the core.
+    pub async fn variables(&self, _actor: &Actor) -> Result<Vec<VariableView>, CoreError> {
+        let variables = self.store().list_variables().await?;
+        Ok(variables
+            .into_iter()
+            .map(|v| VariableView {
+                name: v.name.to_string(),
+                value: (!v.is_secret).then(|| v.value.expose().to_string()),
+                description: v.description,
+                is_secret: v.is_secret,
+            })
+            .collect())
+    }
+
+    /// Creates a variable.
+    pub async fn create_variable(
+        &self,
+        _actor: &Actor,
+        variable: Variable,
+    ) -> Result<(), CoreError> {
+        Ok(self.store().create_variable(variable).await?)
+    }
+
+    /// Changes a variable; `value: None` keeps the stored value.
+    pub async fn update_variable(
+        &self,
+        _actor: &Actor,
+        name: &str,
+        description: String,
+        is_secret: bool,
+        value: Option<Secret>,
+    ) -> Result<(), CoreError> {
+        let edit = VariableEdit {
+            description,
+            is_secret,
+            value,
+        };
+        Ok(self.store().update_variable(name, edit).await?)
+    }
+
+    /// Deletes a variable.
+    pub async fn delete_variable(&self, _actor: &Actor, name: &str) -> Result<(), CoreError> {
+        Ok(self.store().delete_variable(name).await?)
+    }
+
+    /// The accounts of one kind, without tokens.
+    pub async fn accounts(
+        &self,
+        _actor: &Actor,
+        kind: AccountKind,
+    ) -> Result<Vec<AccountView>, CoreError> {
+        let accounts = self.store().list_accounts(store_kind(kind)).await?;
+        Ok(accounts
+            .into_iter()
+            .map(|a| AccountView {
+                has_token: !a.token.is_empty(),
+                domain: a.domain,
+                username: a.username,
+            })
+            .collect())
+    }
+
+    /// Creates an account (domain and username trimmed).
+    pub async fn create_account(
+        &self,
+        _actor: &Actor,
+        kind: AccountKind,
+        domain: &str,
+        username: &str,
+        token: Secret,
+    ) -> Result<(), CoreError> {
+        let account = Account {
+            domain: domain.trim().to_string(),
+            username: username.trim().to_string(),
+            token,
+        };
+        Ok(self
+            .store()
+            .create_account(store_kind(kind), account)
+            .await?)
+    }
+
+    /// Replaces an account's token.
+    pub async fn set_account_token(
+        &self,
+        _actor: &Actor,
+        kind: AccountKind,
+        domain: &str,
+        username: &str,
+        token: Secret,
+    ) -> Result<(), CoreError> {
+        Ok(self
+            .store()
+            .set_account_token(store_kind(kind), domain, username, token)
+            .await?)
+    }
+
+    /// Deletes an account (refused while a build or repo uses it).
+    pub async fn delete_account(
+        &self,
+        _actor: &Actor,
+        kind: AccountKind,
+        domain: &str,
+        username: &str,
+    ) -> Result<(), CoreError> {
+        Ok(self
+            .store()
+            .delete_account(store_kind(kind), domain, username)
+            .await?)
+    }
+
+    /// Every alerter, its URL reduced to the host.
+    pub async fn alerters(&self, _actor: &Actor) -> Result<Vec<AlerterView>, CoreError> {
+        let alerters = self.store().list_alerters().await?;
+        Ok(alerters.into_iter().map(alerter_view).collect())
+    }
+}
+
+fn store_kind(kind: AccountKind) -> kiln_store::AccountKind {
+    match kind {
+        AccountKind::Git => kiln_store::AccountKind::Git,
+        AccountKind::Registry => kiln_store::AccountKind::Registry,
+    }
+}
+
+fn alerter_view(alerter: Alerter) -> AlerterView {
+    let config = alerter.config;
+    AlerterView {
+        name: alerter.name.to_string(),
+        description: alerter.description,
+        tags: alerter.tags,
+        enabled: config.enabled,
+        endpoint_type: config.endpoint.kind().to_string(),
+        url_host: url_host(config.endpoint.params().url.expose()),
+        alert_types: config.alert_types,
+        resources: config.resources,
+        except_resources: config.except_resources,
+    }
+}
+
+/// The host (and port) of `scheme://[user@]host[:port]/...`, without any
+/// user info.
+fn url_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_host;
+
+    #[test]
+    fn only_the_host_is_shown() {
+        assert_eq!(
+            url_host("https://hooks.slack.com/services/T0/B0/secret"),
+            "hooks.slack.com"
+        );
+        assert_eq!(
+            url_host("http://user:pw@127.0.0.1:9000/x?token=y"),
+            "127.0.0.1:9000"
+        );
+        assert_eq!(url_host("https://h.example?token=y"), "h.example");
+    }
+}

@@ -1,0 +1,95 @@
+//! Runs: start, cancel, read, and their logs (whole or followed live).
+
+use crate::runs::{read_log_file, LogEvent, RunManager};
+use crate::{Actor, CoreError, Kiln};
+use kiln_api::RunView;
+use kiln_domain::{LogLine, Run};
+use tokio::sync::broadcast;
+
+/// A run's log as a follower sees it: every line so far, then (while the
+/// run is live) a receiver of the lines still to come and its end.
+#[derive(Debug)]
+pub struct LogFollow {
+    /// Every line printed so far.
+    pub past: Vec<LogLine>,
+    /// What comes next; None once the run has ended.
+    pub live: Option<broadcast::Receiver<LogEvent>>,
+}
+
+impl Kiln {
+    /// Starts a run of `build` in the background and answers its record
+    /// (queued). `trigger` is recorded on the run; None records the actor's
+    /// ([`Actor::trigger`]). Refused (409) while the build has a live run.
+    pub async fn start_run(
+        &self,
+        actor: &Actor,
+        build: &str,
+        trigger: Option<String>,
+    ) -> Result<RunView, CoreError> {
+        let trigger = trigger.unwrap_or_else(|| actor.trigger().to_string());
+        let run = self.runs().start(build, &trigger).await?;
+        Ok(view(self.runs(), run))
+    }
+
+    /// Asks a live run to stop; it ends as cancelled (409 if it is not live).
+    pub async fn cancel_run(&self, _actor: &Actor, run_id: i64) -> Result<(), CoreError> {
+        Ok(self.runs().cancel(run_id).await?)
+    }
+
+    /// The newest `limit` runs of `build`, newest first.
+    pub async fn runs_of_build(
+        &self,
+        _actor: &Actor,
+        build: &str,
+        limit: u64,
+    ) -> Result<Vec<RunView>, CoreError> {
+        self.store().build(build).await?;
+        let runs = self.store().runs_of_build(build, limit).await?;
+        Ok(runs.into_iter().map(|run| view(self.runs(), run)).collect())
+    }
+
+    /// One run.
+    pub async fn run(&self, _actor: &Actor, run_id: i64) -> Result<RunView, CoreError> {
+        let run = self.store().run(run_id).await?;
+        Ok(view(self.runs(), run))
+    }
+
+    /// The log lines of a run printed so far (all of them once it has ended).
+    pub async fn run_log(&self, actor: &Actor, run_id: i64) -> Result<Vec<LogLine>, CoreError> {
+        Ok(self.follow_run_log(actor, run_id).await?.past)
+    }
+
+    /// A run's log to follow live (the JSON API's Server-Sent Events): the
+    /// past lines, and the rest as they come while the run is live.
+    pub async fn follow_run_log(
+        &self,
+        _actor: &Actor,
+        run_id: i64,
+    ) -> Result<LogFollow, CoreError> {
+        self.store().run(run_id).await?;
+        match self.runs().follow(run_id) {
+            Some(follow) if !follow.ended => Ok(LogFollow {
+                past: follow.past,
+                live: Some(follow.next),
+            }),
+            Some(follow) => Ok(LogFollow {
+                past: follow.past,
+                live: None,
+            }),
+            None => {
+                let past = read_log_file(self.runs().log_dir(), run_id).map_err(|e| {
+                    CoreError::internal(&format!("cannot read the log of run {run_id}: {e}"))
+                })?;
+                Ok(LogFollow { past, live: None })
+            }
+        }
+    }
+}
+
+/// A run with its place in its builder's queue.
+pub(crate) fn view(runs: &RunManager, run: Run) -> RunView {
+    RunView {
+        queue_position: runs.queue_position(&run),
+        run,
+    }
+}
