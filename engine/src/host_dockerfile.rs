@@ -8,17 +8,10 @@ use std::path::{Component, Path, PathBuf};
 /// The largest Dockerfile read.
 pub const MAX_DOCKERFILE_BYTES: u64 = 1024 * 1024;
 
-/// Why the Dockerfile could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum HostDockerfileError {
-    /// The paths are not acceptable (e.g. `..` in `dockerfile_path`).
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Io(String),
-}
+/// Why the Dockerfile could not be read: the paths' errors
+/// ([`HostPathError`]: invalid, not found, I/O), and a file over
+/// [`MAX_DOCKERFILE_BYTES`] (invalid).
+pub type HostDockerfileError = HostPathError;
 
 /// Reads `build_path/dockerfile_path`: a relative `build_path` is under
 /// `builds_root` (as the engine resolves it), `dockerfile_path` must stay
@@ -58,16 +51,6 @@ pub fn read_host_dockerfile(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| HostDockerfileError::Io(format!("cannot read {}: {e}", path.display())))?;
     Ok((path, text))
-}
-
-impl From<HostPathError> for HostDockerfileError {
-    fn from(err: HostPathError) -> Self {
-        match err {
-            HostPathError::Invalid(message) => Self::Invalid(message),
-            HostPathError::NotFound(message) => Self::NotFound(message),
-            HostPathError::Io(message) => Self::Io(message),
-        }
-    }
 }
 
 #[cfg(test)]

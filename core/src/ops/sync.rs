@@ -35,38 +35,9 @@ impl SyncReport {
 }
 
 impl Kiln {
-    /// What applying `toml` would change (with `delete`, resources the file
-    /// leaves out are deleted); nothing is written.
-    pub async fn sync_plan(
-        &self,
-        actor: &Actor,
-        toml: &str,
-        delete: bool,
-    ) -> Result<SyncReport, CoreError> {
-        let options = PlanOptions {
-            delete,
-            force_version: false,
-        };
-        self.sync(actor, toml, true, options).await
-    }
-
-    /// Applies `toml`: all of it or nothing.
-    pub async fn sync_apply(
-        &self,
-        actor: &Actor,
-        toml: &str,
-        delete: bool,
-    ) -> Result<SyncReport, CoreError> {
-        let options = PlanOptions {
-            delete,
-            force_version: false,
-        };
-        self.sync(actor, toml, false, options).await
-    }
-
-    /// [`Self::sync_plan`] (`dry_run`) or [`Self::sync_apply`], with every
-    /// option: `delete` removes what the file leaves out, `force_version`
-    /// lets it lower a build's version (otherwise 422).
+    /// Plans (`dry_run`: nothing is written) or applies `toml`, all of it
+    /// or nothing: `delete` removes what the file leaves out,
+    /// `force_version` lets it lower a build's version (otherwise 422).
     pub async fn sync(
         &self,
         _actor: &Actor,
