@@ -30,6 +30,7 @@ mod error;
 mod health;
 mod kiln;
 mod ops;
+mod parse_errors;
 mod runs;
 
 pub use actor::Actor;
@@ -40,6 +41,7 @@ pub use kiln::{Kiln, Settings};
 pub use ops::runs::LogFollow;
 pub use ops::sync::SyncReport;
 pub use ops::webhooks::{WebhookStart, WebhookTarget};
+pub use parse_errors::hide_input;
 pub use runs::{LogEvent, RunSettings};
 
 /// The SQLite database URL Kiln uses by default inside `data_dir`.

@@ -15,7 +15,7 @@
 //! the client's system reset it, and clients still sending then report a
 //! broken connection instead of the refusal.
 
-use axum::body::{Body, BodyDataStream, Bytes, HttpBody};
+use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -148,7 +148,8 @@ const LEPTOS_TOO_LARGE: &str = "Deserialization|length limit exceeded";
 /// being parsed, and a body found over it while reading (no or a false
 /// `Content-Length`; Leptos then answers 500 `Deserialization|length limit
 /// exceeded`) gets the same 413. The body is Leptos's error encoding
-/// (`ServerError|<sentence>`), so the UI shows the sentence.
+/// (`ServerError|<sentence>`), so the UI shows the sentence. Errors
+/// decoding the arguments pass through [`kiln_core::hide_input`].
 pub async fn server_fn_refusals(
     State(limit): State<usize>,
     request: Request,
@@ -164,24 +165,39 @@ pub async fn server_fn_refusals(
     let (parts, body) = request.into_parts();
     let (body, rest) = returning(body);
     let response = next.run(Request::from_parts(parts, body)).await;
-    let body_len = HttpBody::size_hint(response.body()).exact();
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || body_len != Some(LEPTOS_TOO_LARGE.len() as u64)
-    {
+    if !response.status().is_client_error() && !response.status().is_server_error() {
         return response;
     }
-    let (parts, body) = response.into_parts();
-    match axum::body::to_bytes(body, LEPTOS_TOO_LARGE.len()).await {
-        Ok(bytes) if bytes.as_ref() == LEPTOS_TOO_LARGE.as_bytes() => {
-            if let Some(rest) = rest.take() {
-                linger(rest).await;
-            }
-            server_fn_too_large(limit)
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ERROR_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    if parts.status == StatusCode::INTERNAL_SERVER_ERROR
+        && bytes.as_ref() == LEPTOS_TOO_LARGE.as_bytes()
+    {
+        if let Some(rest) = rest.take() {
+            linger(rest).await;
         }
-        Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
-        Err(_) => Response::from_parts(parts, Body::empty()),
+        return server_fn_too_large(limit);
     }
+    // Leptos's decoding errors quote the arguments (serde's `invalid type:
+    // string "…"`), which may be secrets.
+    let text = String::from_utf8_lossy(&bytes);
+    if DECODING_ERRORS.iter().any(|code| text.starts_with(code)) {
+        let hidden = kiln_core::hide_input(&text);
+        if hidden != text {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            return Response::from_parts(parts, Body::from(hidden));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
+
+/// Leptos's error codes for arguments it could not decode.
+const DECODING_ERRORS: [&str; 2] = ["Deserialization|", "Args|"];
+/// Error answers of server functions are read whole up to this size.
+const MAX_ERROR_BYTES: usize = 1024 * 1024;
 
 /// 413 in Leptos's server function error encoding.
 fn server_fn_too_large(limit: usize) -> Response {

@@ -47,8 +47,9 @@ impl Kiln {
     ) -> Result<SyncReport, CoreError> {
         // Placeholders are put back by the domain's sync plan, whatever the
         // door (`kiln_domain::sync`, `resolve.rs`).
-        let file =
-            kiln_domain::sync::parse(toml).map_err(|e| CoreError::Malformed(e.to_string()))?;
+        // toml's message quotes the file, which holds secrets.
+        let file = kiln_domain::sync::parse(toml)
+            .map_err(|e| CoreError::Malformed(crate::hide_input(&e.to_string())))?;
         let outcome = self.store().sync_with(&file, dry_run, options).await?;
         Ok(SyncReport {
             applied: outcome.applied,

@@ -32,8 +32,13 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let build = match body {
         Ok(Json(build)) => build,
-        Err(JsonRejection::JsonDataError(e)) => return Err(ApiError::BadRequest(e.body_text())),
-        Err(JsonRejection::JsonSyntaxError(e)) => return Err(ApiError::BadRequest(e.body_text())),
+        // serde quotes wrongly typed strings, which may be secrets.
+        Err(JsonRejection::JsonDataError(e)) => {
+            return Err(ApiError::BadRequest(kiln_core::hide_input(&e.body_text())))
+        }
+        Err(JsonRejection::JsonSyntaxError(e)) => {
+            return Err(ApiError::BadRequest(kiln_core::hide_input(&e.body_text())))
+        }
         Err(other) => return Ok(other.into_response()),
     };
     let created = state.kiln.create_build(&Actor::Api, build).await?;
