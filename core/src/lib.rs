@@ -32,7 +32,7 @@ mod kiln;
 mod ops;
 mod runs;
 
-pub use actor::Actor;
+pub use actor::{Actor, Trigger};
 pub use alerts::RetryPolicy;
 pub use aws::Ec2Settings;
 pub use error::CoreError;

@@ -24,16 +24,19 @@ impl Kiln {
     /// Creates a variable.
     pub async fn create_variable(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         variable: Variable,
     ) -> Result<(), CoreError> {
-        Ok(self.store().create_variable(variable).await?)
+        Ok(self
+            .store()
+            .create_variable(variable, &actor.author())
+            .await?)
     }
 
     /// Changes a variable; `value: None` keeps the stored value.
     pub async fn update_variable(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         name: &str,
         description: String,
         is_secret: bool,
@@ -44,12 +47,15 @@ impl Kiln {
             is_secret,
             value,
         };
-        Ok(self.store().update_variable(name, edit).await?)
+        Ok(self
+            .store()
+            .update_variable(name, edit, &actor.author())
+            .await?)
     }
 
     /// Deletes a variable.
-    pub async fn delete_variable(&self, _actor: &Actor, name: &str) -> Result<(), CoreError> {
-        Ok(self.store().delete_variable(name).await?)
+    pub async fn delete_variable(&self, actor: &Actor, name: &str) -> Result<(), CoreError> {
+        Ok(self.store().delete_variable(name, &actor.author()).await?)
     }
 
     /// The accounts of one kind, without tokens.
@@ -72,7 +78,7 @@ impl Kiln {
     /// Creates an account (domain and username trimmed).
     pub async fn create_account(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
         domain: &str,
         username: &str,
@@ -85,14 +91,14 @@ impl Kiln {
         };
         Ok(self
             .store()
-            .create_account(store_kind(kind), account)
+            .create_account(store_kind(kind), account, &actor.author())
             .await?)
     }
 
     /// Replaces an account's token.
     pub async fn set_account_token(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
         domain: &str,
         username: &str,
@@ -100,21 +106,21 @@ impl Kiln {
     ) -> Result<(), CoreError> {
         Ok(self
             .store()
-            .set_account_token(store_kind(kind), domain, username, token)
+            .set_account_token(store_kind(kind), domain, username, token, &actor.author())
             .await?)
     }
 
     /// Deletes an account (refused while a build or repo uses it).
     pub async fn delete_account(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
         domain: &str,
         username: &str,
     ) -> Result<(), CoreError> {
         Ok(self
             .store()
-            .delete_account(store_kind(kind), domain, username)
+            .delete_account(store_kind(kind), domain, username, &actor.author())
             .await?)
     }
 

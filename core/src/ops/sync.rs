@@ -60,7 +60,7 @@ impl Kiln {
     /// [`Self::sync_plan`] (`dry_run`) or [`Self::sync_apply`].
     pub async fn sync(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         toml: &str,
         dry_run: bool,
         delete: bool,
@@ -78,7 +78,10 @@ impl Kiln {
                 },
             )
             .collect();
-        let outcome = self.store().sync(&file, dry_run, delete).await?;
+        let outcome = self
+            .store()
+            .sync(&file, dry_run, delete, &actor.sync_author())
+            .await?;
         Ok(SyncReport {
             applied: outcome.applied,
             dry_run,
