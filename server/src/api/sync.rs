@@ -1,6 +1,7 @@
 //! `/api/v1/sync`: plan, apply and export Komodo-compatible TOML (the
 //! CLI's `kiln sync` talks to these).
 
+use super::actor::ApiActor;
 use super::ApiError;
 use crate::serve::AppState;
 use axum::extract::{Query, State};
@@ -35,12 +36,13 @@ pub struct ApplyAnswer {
 /// secrets (as an export shows them) keep the stored values.
 pub async fn apply(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Query(params): Query<ApplyParams>,
     body: String,
 ) -> Result<Json<ApplyAnswer>, ApiError> {
     let report = state
         .kiln
-        .sync(&Actor::Api, &body, params.dry_run, params.delete)
+        .sync(&actor, &body, params.dry_run, params.delete)
         .await?;
     Ok(Json(ApplyAnswer {
         applied: report.applied,
