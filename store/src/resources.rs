@@ -30,6 +30,24 @@ impl Store {
             .collect()
     }
 
+    /// All builds ordered by name, each with its id and revision.
+    pub async fn list_builds_revised(&self) -> Result<Vec<Revised<Build>>, StoreError> {
+        build::Entity::find()
+            .order_by_asc(build::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let (id, revision) = (m.id, m.revision);
+                Ok(Revised {
+                    id,
+                    revision,
+                    value: self.codec.build_from(m)?,
+                })
+            })
+            .collect()
+    }
+
     /// One build by name.
     pub async fn build(&self, name: &str) -> Result<Build, StoreError> {
         build::Entity::find()

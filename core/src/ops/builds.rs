@@ -14,6 +14,19 @@ impl Kiln {
         Ok(builds.iter().map(redact_build).collect())
     }
 
+    /// Every build with its id and revision, secrets as placeholders.
+    pub async fn builds_revised(&self, _actor: &Actor) -> Result<Vec<Revised<Build>>, CoreError> {
+        let builds = self.store().list_builds_revised().await?;
+        Ok(builds
+            .into_iter()
+            .map(|b| Revised {
+                id: b.id,
+                revision: b.revision,
+                value: redact_build(&b.value),
+            })
+            .collect())
+    }
+
     /// Every build with its last run, for the builds list.
     pub async fn build_summaries(&self, _actor: &Actor) -> Result<Vec<BuildSummary>, CoreError> {
         let builds = self.store().list_builds().await?;

@@ -13,9 +13,10 @@ use kiln_domain::Build;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// `GET /api/v1/builds`: secret args and webhook secrets are shown as placeholders.
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Build>>, ApiError> {
-    Ok(Json(state.kiln.builds(&Actor::Api).await?))
+/// `GET /api/v1/builds`: every build with its `id` and `revision`; secret
+/// args and webhook secrets are shown as placeholders.
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Revised<Build>>>, ApiError> {
+    Ok(Json(state.kiln.builds_revised(&Actor::Api).await?))
 }
 
 /// `GET /api/v1/builds/{name}`: the build (secrets as placeholders) with
