@@ -307,6 +307,17 @@ async fn a_runs_version_bump_survives_stale_saves_and_rename_copy_delete_keep_id
     let (_, runs) = get_json(&server, "/api/v1/builds/bump-3/runs").await;
     assert_eq!(runs, json!([]));
     assert_eq!(history(&server, "bump-3").await.len(), 1);
+    // A request body cannot choose what a run records as its trigger.
+    let (status, started) = post_json(
+        &server,
+        "/api/v1/builds/bump-3/run",
+        json!({"trigger": "forged"}),
+    )
+    .await;
+    assert_eq!(status, 202, "{started}");
+    let run_id_3 = started["run_id"].as_i64().expect("run_id");
+    let run_3 = wait_run(&server, run_id_3, Duration::from_secs(240)).await;
+    assert_eq!(run_3["trigger"], "api", "{run_3}");
 
     // Delete takes the runs, their logs and the clone cache.
     let log = server.data_dir().join("runs").join(format!("{run_id}.log"));

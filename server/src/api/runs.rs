@@ -31,12 +31,25 @@ pub struct Started {
 
 /// `POST /api/v1/builds/{name}/run`: 202 with the queued run. The run
 /// records what started it from the caller (`api`, or `cli` for the
-/// command line), never from the body, which is ignored.
+/// command line), never from the body: an empty body or a JSON object
+/// (its fields are ignored); 400 for anything else.
 pub async fn start(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(name): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(serde_json::Value::Object(_) | serde_json::Value::Null) => {}
+            Ok(_) => {
+                return Err(ApiError::BadRequest(
+                    "run request: expected a JSON object or nothing".into(),
+                ))
+            }
+            Err(e) => return Err(ApiError::BadRequest(format!("run request: {e}"))),
+        }
+    }
     let view = state.kiln.start_run(&actor, &name).await?;
     Ok((
         StatusCode::ACCEPTED,
