@@ -172,6 +172,38 @@ impl Store {
         Ok(Identity { id, revision })
     }
 
+    /// The revision of every resource of `kind`, by name (accounts:
+    /// `domain/username`).
+    pub async fn revisions(
+        &self,
+        kind: ResourceKind,
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let account = matches!(
+            kind,
+            ResourceKind::GitAccount | ResourceKind::RegistryAccount
+        );
+        let mut stmt = Query::select();
+        stmt.column(Alias::new("revision"))
+            .from(Alias::new(table_of(kind)));
+        if account {
+            stmt.columns([Alias::new("domain"), Alias::new("username")]);
+        } else {
+            stmt.column(Alias::new("name"));
+        }
+        let mut revisions = std::collections::HashMap::new();
+        for row in self.db.query_all(&stmt).await? {
+            let key: String = if account {
+                let domain: String = row.try_get("", "domain")?;
+                let username: String = row.try_get("", "username")?;
+                account_key(&domain, &username)
+            } else {
+                row.try_get("", "name")?
+            };
+            revisions.insert(key, row.try_get::<i64>("", "revision")?);
+        }
+        Ok(revisions)
+    }
+
     /// Every recorded change of resource `kind` with id `id` whose revision
     /// is above `after` (0 for all), newest first.
     pub async fn history(

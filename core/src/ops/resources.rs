@@ -3,6 +3,7 @@
 
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::{AccountKind, AccountView, AlerterView, VariableView};
+use kiln_domain::sync::ResourceKind;
 use kiln_domain::{Alerter, Secret, Variable};
 use kiln_store::{Account, VariableEdit};
 
@@ -10,9 +11,11 @@ impl Kiln {
     /// Every variable; secret values stay in the core.
     pub async fn variables(&self, _actor: &Actor) -> Result<Vec<VariableView>, CoreError> {
         let variables = self.store().list_variables().await?;
+        let revisions = self.store().revisions(ResourceKind::Variable).await?;
         Ok(variables
             .into_iter()
             .map(|v| VariableView {
+                revision: revisions.get(v.name.as_str()).copied().unwrap_or(0),
                 name: v.name.to_string(),
                 value: (!v.is_secret).then(|| v.value.expose().to_string()),
                 description: v.description,
@@ -65,9 +68,18 @@ impl Kiln {
         kind: AccountKind,
     ) -> Result<Vec<AccountView>, CoreError> {
         let accounts = self.store().list_accounts(store_kind(kind)).await?;
+        let resource = match kind {
+            AccountKind::Git => ResourceKind::GitAccount,
+            AccountKind::Registry => ResourceKind::RegistryAccount,
+        };
+        let revisions = self.store().revisions(resource).await?;
         Ok(accounts
             .into_iter()
             .map(|a| AccountView {
+                revision: revisions
+                    .get(&format!("{}/{}", a.domain, a.username))
+                    .copied()
+                    .unwrap_or(0),
                 has_token: !a.token.is_empty(),
                 domain: a.domain,
                 username: a.username,
@@ -127,7 +139,14 @@ impl Kiln {
     /// Every alerter, its URL reduced to the host.
     pub async fn alerters(&self, _actor: &Actor) -> Result<Vec<AlerterView>, CoreError> {
         let alerters = self.store().list_alerters().await?;
-        Ok(alerters.into_iter().map(alerter_view).collect())
+        let revisions = self.store().revisions(ResourceKind::Alerter).await?;
+        Ok(alerters
+            .into_iter()
+            .map(|a| {
+                let revision = revisions.get(a.name.as_str()).copied().unwrap_or(0);
+                alerter_view(a, revision)
+            })
+            .collect())
     }
 }
 
@@ -138,9 +157,10 @@ fn store_kind(kind: AccountKind) -> kiln_store::AccountKind {
     }
 }
 
-fn alerter_view(alerter: Alerter) -> AlerterView {
+fn alerter_view(alerter: Alerter, revision: i64) -> AlerterView {
     let config = alerter.config;
     AlerterView {
+        revision,
         name: alerter.name.to_string(),
         description: alerter.description,
         tags: alerter.tags,
