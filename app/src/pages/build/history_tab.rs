@@ -14,12 +14,14 @@ pub fn HistoryTab() -> impl IntoView {
     let Some(draft) = use_draft() else {
         return ().into_any();
     };
-    // Reloaded after each save (the draft's revision changes).
-    let key = Signal::derive(move || {
-        let _ = draft.revision.get();
-        draft.name()
+    // Reloaded after each save: the key holds the revision too.
+    let key = Signal::derive(move || format!("{}\n{}", draft.revision.get(), draft.name()));
+    let history = PageData::new(key, |key| {
+        let name = key
+            .split_once('\n')
+            .map_or(key.clone(), |(_, name)| name.to_string());
+        Box::pin(build_history(name))
     });
-    let history = PageData::new(key, |name| Box::pin(build_history(name)));
     view! {
         {history.view("Loading history…", |data: BuildHistory| view! { <HistoryList data/> }.into_any())}
     }
