@@ -356,3 +356,64 @@ fn cache_name(build: &str) -> String {
     });
     format!("{safe}-{hash:08x}")
 }
+
+#[tokio::test]
+async fn other_kinds_patch_the_same_way_with_secrets_as_placeholders() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    apply(
+        &server,
+        "[[variable]]\nname = \"TOKEN\"\nvalue = \"first-secret-value\"\nis_secret = true\n\n[[git_account]]\ndomain = \"git.example\"\nusername = \"kiln\"\ntoken = \"first-token-value\"\n",
+    )
+    .await;
+    let (status, saved) = send(
+        &server,
+        "PATCH",
+        "/api/v1/variables/TOKEN",
+        json!({"revision": 1, "value": "second-secret-value"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        (&saved["value"], &saved["revision"]),
+        (&json!("<secret>"), &json!(2))
+    );
+    let (status, refused) = send(
+        &server,
+        "PATCH",
+        "/api/v1/variables/TOKEN",
+        json!({"revision": 1, "value": "third-secret-value"}),
+    )
+    .await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["conflicts"][0]["field"], "value");
+    assert_eq!(refused["conflicts"][0]["current"], "<secret>");
+    let (status, merged) = send(
+        &server,
+        "PATCH",
+        "/api/v1/variables/TOKEN",
+        json!({"revision": 1, "description": "the deploy token"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{merged}");
+    assert_eq!(merged["description"], "the deploy token");
+    let (status, body) = send(
+        &server,
+        "PATCH",
+        "/api/v1/git-accounts/git.example/kiln",
+        json!({"revision": 1, "token": "second-token-value"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token"], "<secret>");
+    let everything = format!("{saved}{refused}{merged}{body}");
+    assert!(!everything.contains("-value"), "{everything}");
+    let export = client()
+        .get(format!("{}/api/v1/sync", server.url()))
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("body");
+    assert!(!export.contains("-value"), "{export}");
+}
