@@ -35,7 +35,20 @@ fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() {
     );
     let export = get(&server, "/api/v1/sync");
     assert!(
-        export.contains("supersecret-123"),
-        "the stored secret arg was lost by saving its placeholder: {export}"
+        export.contains("NPM_TOKEN=<NPM_TOKEN>") && !export.contains("supersecret-123"),
+        "{export}"
+    );
+    // Saves after the secret was set sent its placeholder (or nothing) back:
+    // the history shows it changed once, never again.
+    let history = get(&server, "/api/v1/builds/webapp/history");
+    assert!(!history.contains("supersecret-123"), "{history}");
+    let updates_of_the_secret = history
+        .split("{\"kind\"")
+        .filter(|entry| entry.contains("\"action\":\"update\""))
+        .filter(|entry| entry.contains("\"config.secret_args\""))
+        .count();
+    assert_eq!(
+        updates_of_the_secret, 1,
+        "the stored secret arg was changed by saving its placeholder: {history}"
     );
 }
