@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct AlerterView {
     /// The alerter's name.
     pub name: String,
+    /// Its revision (a `PATCH` sends it back).
+    #[serde(default)]
+    pub revision: i64,
     /// Free text.
     pub description: String,
     /// Its tags.

@@ -1,5 +1,6 @@
 //! What the build page loads and what saving it answers.
 
+use crate::revisions::FieldConflict;
 use crate::runs::RunView;
 use kiln_domain::{Build, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BuildPageData {
     pub build: Build,
+    /// The build's revision: a save sends it back with the changed fields.
+    pub revision: i64,
     pub last_run: Option<RunView>,
     /// `scheme://host` the browser used, for the webhook URLs.
     pub origin: String,
@@ -35,10 +38,14 @@ pub struct AccountRef {
 /// What saving a build's config did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SaveAnswer {
-    /// Saved; the stored build, redacted.
-    Saved(Box<Build>),
+    /// Saved; the stored build, redacted, and its new revision.
+    Saved(Box<Build>, i64),
     /// Refused; every problem, by field.
     Invalid(Vec<ValidationError>),
+    /// Some changed fields were changed by someone else since the draft's
+    /// revision: those fields, and the build as it is now (redacted) with
+    /// its revision.
+    Conflict(Vec<FieldConflict>, Box<Build>, i64),
 }
 
 /// A git or files-on-host build's Dockerfile, read where the build runs.

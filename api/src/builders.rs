@@ -12,6 +12,10 @@ pub struct BuilderView {
     pub name: String,
     pub kind: String,
     pub health: BuilderHealth,
+    /// Its revision (a `PATCH` sends it back); 0 for the built-in Local
+    /// builder, which is not stored.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// A row of the Builders page: the health already in words, so the browser

@@ -13,6 +13,7 @@ mod builders;
 mod builds;
 mod page_json;
 mod resources;
+mod revisions;
 mod runs;
 
 pub use alerters::AlerterView;
@@ -21,4 +22,5 @@ pub use builders::{BuilderHealth, BuilderRow, BuilderView, LOCAL_BUILDER};
 pub use builds::{builder_label, source_label, BuildList, BuildSummary};
 pub use page_json::PageJson;
 pub use resources::{AccountKind, AccountView, SyncAnswer, VariableView};
+pub use revisions::{BuildHistory, FieldConflict, Patch, Revised};
 pub use runs::{RunBrief, RunJson, RunPageData, RunView, RunsOfBuild};

@@ -11,6 +11,9 @@ pub struct VariableView {
     pub value: Option<String>,
     pub description: String,
     pub is_secret: bool,
+    /// Its revision (a `PATCH` sends it back).
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// A git or registry account as the browser sees it: no token.
@@ -19,6 +22,9 @@ pub struct AccountView {
     pub domain: String,
     pub username: String,
     pub has_token: bool,
+    /// Its revision (a `PATCH` sends it back).
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// What a sync dry run or apply found.

@@ -20,7 +20,7 @@ use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 use pages::{
     AccountsRoute, BuildPage, BuildersRoute, BuildsPage, ConfigTabRoute, DockerfileTabRoute,
-    RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
+    HistoryTabRoute, RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
 };
 
 /// The HTML document around [`App`], rendered by the server.
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") ssr=SsrMode::Async view={Lazy::<ConfigTabRoute>::new()}/>
                         <Route path=path!("dockerfile") ssr=SsrMode::Async view={Lazy::<DockerfileTabRoute>::new()}/>
                         <Route path=path!("runs") ssr=SsrMode::Async view={Lazy::<RunsTabRoute>::new()}/>
+                        <Route path=path!("history") ssr=SsrMode::Async view={Lazy::<HistoryTabRoute>::new()}/>
                     </ParentRoute>
                     <Route path=path!("/runs/:id") ssr=SsrMode::Async view={Lazy::<RunRoute>::new()}/>
                     <Route path=path!("/builders") ssr=SsrMode::Async view={Lazy::<BuildersRoute>::new()}/>

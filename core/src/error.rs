@@ -2,6 +2,7 @@
 //! engine errors into it.
 
 use crate::runs::{HostDockerfileError, RunError};
+use kiln_api::FieldConflict;
 use kiln_domain::ValidationErrors;
 use kiln_store::StoreError;
 
@@ -24,16 +25,29 @@ pub enum CoreError {
     /// The change fails validation; every problem, by field (HTTP 422).
     #[error("{0}")]
     Rejected(ValidationErrors),
-    /// The request conflicts with the current state: a taken name, a live
-    /// run (HTTP 409).
-    #[error("{0}")]
-    Conflict(String),
+    /// The request conflicts with the current state (HTTP 409): a taken
+    /// name, a live run, or a stale patch whose `fields` were changed since
+    /// its revision (each with its current value, redacted, and who changed
+    /// it; empty for the other cases).
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        fields: Vec<FieldConflict>,
+    },
     /// Something failed inside Kiln; the cause is in the server log (HTTP 500).
     #[error("internal error (see the Kiln server log)")]
     Internal,
 }
 
 impl CoreError {
+    /// A conflict that is not about fields (a taken name, a live run).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
     /// An internal failure: `cause` is logged, the user sees
     /// [`CoreError::Internal`].
     pub(crate) fn internal(cause: &dyn std::fmt::Display) -> Self {
@@ -46,7 +60,9 @@ impl From<StoreError> for CoreError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound { .. } => Self::NotFound(err.to_string()),
-            StoreError::AlreadyExists { .. } => Self::Conflict(err.to_string()),
+            StoreError::AlreadyExists { .. } | StoreError::Stale { .. } => {
+                Self::conflict(err.to_string())
+            }
             StoreError::Invalid(errors) => Self::Rejected(errors),
             StoreError::Sync(_) => Self::Invalid(err.to_string()),
             StoreError::Db(_) | StoreError::Connect(_) | StoreError::Corrupt { .. } => {
@@ -60,7 +76,7 @@ impl From<RunError> for CoreError {
     fn from(err: RunError) -> Self {
         match err {
             RunError::AlreadyRunning { .. } | RunError::NotLive(_) => {
-                Self::Conflict(err.to_string())
+                Self::conflict(err.to_string())
             }
             RunError::Unsupported(message) => Self::Invalid(message),
             RunError::Store(e) => e.into(),

@@ -33,7 +33,7 @@ mod ops;
 mod parse_errors;
 mod runs;
 
-pub use actor::Actor;
+pub use actor::{Actor, Trigger};
 pub use alerts::RetryPolicy;
 pub use aws::Ec2Settings;
 pub use error::CoreError;

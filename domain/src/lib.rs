@@ -44,6 +44,7 @@ pub mod build;
 pub mod builder;
 pub mod catalog;
 pub mod env_lines;
+pub mod history;
 pub mod image;
 pub mod name;
 pub mod paths;

@@ -41,6 +41,19 @@ async fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() 
         !export.contains("supersecret-123") && export.contains("NPM_TOKEN=<NPM_TOKEN>"),
         "the export shows the secret arg: {export}"
     );
+    // Saves after the secret was set sent its placeholder (or nothing) back:
+    // the history shows it changed once, never again.
+    let history = get(server, "/api/v1/builds/webapp/history");
+    assert!(!history.contains("supersecret-123"), "{history}");
+    let updates_of_the_secret = history
+        .split("{\"kind\"")
+        .filter(|entry| entry.contains("\"action\":\"update\""))
+        .filter(|entry| entry.contains("\"config.secret_args\""))
+        .count();
+    assert_eq!(
+        updates_of_the_secret, 1,
+        "the stored secret arg was changed by saving its placeholder: {history}"
+    );
     // No door shows the stored value, so prove it is still there by using
     // it: a file that gives the placeholder back keeps the stored value,
     // and a run's RUN step compares it.

@@ -7,6 +7,7 @@ mod m0001_resources;
 mod m0002_runs;
 mod m0003_alerters;
 mod m0004_ec2_instances;
+mod m0005_revisions_history;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_runs::Migration),
             Box::new(m0003_alerters::Migration),
             Box::new(m0004_ec2_instances::Migration),
+            Box::new(m0005_revisions_history::Migration),
         ]
     }
 }

@@ -22,11 +22,25 @@ struct ErrorAnswer {
     error: String,
 }
 
+/// `x-kiln-client: cli` on every request: the server records the command
+/// line as the door of its changes and the trigger of its runs.
+fn cli_headers() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        crate::api::CLIENT_HEADER,
+        reqwest::header::HeaderValue::from_static("cli"),
+    );
+    headers
+}
+
 impl Client {
     pub fn new(base: &str) -> Self {
         Self {
             base: base.trim_end_matches('/').to_string(),
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .default_headers(cli_headers())
+                .build()
+                .unwrap_or_default(),
         }
     }
 
@@ -105,10 +119,7 @@ impl Client {
         url.path_segments_mut()
             .map_err(|_| anyhow::anyhow!("KILN_URL cannot hold a path"))?
             .extend(["api", "v1", "builds", name, "run"]);
-        let request = self
-            .http
-            .post(url)
-            .json(&serde_json::json!({ "trigger": "cli" }));
+        let request = self.http.post(url);
         let body = self.text_of(request).await?;
         let started: Started =
             serde_json::from_str(&body).context("unexpected answer from the server")?;

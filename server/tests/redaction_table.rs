@@ -551,10 +551,17 @@ fn no_secret_leaves_through_any_door() {
         200,
         ctx.post_json(rpc::CheckBuild::PATH, &json!({ "build": build })),
     );
+    let patch = |build: &Value| {
+        json!({
+            "name": "leaky",
+            "revision": build["revision"],
+            "config": build["config"].to_string(),
+        })
+    };
     door(
-        "rpc save_build (as shown)",
+        "rpc patch_build (as shown)",
         200,
-        ctx.post_json(rpc::SaveBuild::PATH, &json!({ "build": build })),
+        ctx.post_json(rpc::PatchBuild::PATH, &patch(&build)),
     );
     let mut bad = build.clone();
     bad["config"]["secret_args"] = json!(format!(
@@ -567,16 +574,18 @@ fn no_secret_leaves_through_any_door() {
         200,
         ctx.post_json(rpc::CheckBuild::PATH, &json!({ "build": bad })),
     );
+    let got = ctx.post_json(rpc::PatchBuild::PATH, &patch(&bad));
+    let want = got.status;
     door(
-        "rpc save_build (bad secret args, unknown builder)",
-        200,
-        ctx.post_json(rpc::SaveBuild::PATH, &json!({ "build": bad })),
+        "rpc patch_build (bad secret args, unknown builder)",
+        want,
+        got,
     );
     let mut wrong_type = build.clone();
     wrong_type["config"]["secret_args"] = json!([format!("NPM_TOKEN={}", stored.literal)]);
-    let got = ctx.post_json(rpc::SaveBuild::PATH, &json!({ "build": wrong_type }));
+    let got = ctx.post_json(rpc::PatchBuild::PATH, &patch(&wrong_type));
     let want = got.status.clamp(400, 599);
-    door("rpc save_build (secret args of the wrong type)", want, got);
+    door("rpc patch_build (secret args of the wrong type)", want, got);
 
     // Exports.
     let export = ctx.cli(&["sync", "export"], None);

@@ -1,10 +1,10 @@
 //! Git and registry accounts one at a time (the UI's Accounts page), each
 //! write validated against the whole catalog (a build may name an account).
 
-use crate::write::{account_key, apply_changes, delete};
-use crate::{now_millis, Store, StoreError};
+use crate::write::account_key;
+use crate::{Store, StoreError};
+use kiln_domain::history::Author;
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
-use kiln_domain::validation::validate_change;
 use kiln_domain::{Catalog, GitAccount, RegistryAccount, Secret};
 
 /// Which kind of account.
@@ -46,7 +46,12 @@ impl Store {
     }
 
     /// Creates an account after validating the catalog with it.
-    pub async fn create_account(&self, kind: AccountKind, new: Account) -> Result<(), StoreError> {
+    pub async fn create_account(
+        &self,
+        kind: AccountKind,
+        new: Account,
+        author: &Author,
+    ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
         let before = catalog.clone();
@@ -72,9 +77,10 @@ impl Store {
                 token: new.token,
             }),
         }
-        validate_change(&before, &catalog)?;
         let change = change(kind, key, ChangeAction::Create);
-        apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
+        self.write_catalog(&before, &catalog, &[change], author)
+            .await
+            .map(|_| ())
     }
 
     /// Replaces an account's token.
@@ -84,6 +90,7 @@ impl Store {
         domain: &str,
         username: &str,
         token: Secret,
+        author: &Author,
     ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
@@ -108,9 +115,10 @@ impl Store {
             });
         };
         *slot = token;
-        validate_change(&before, &catalog)?;
         let change = change(kind, key, ChangeAction::Update);
-        apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
+        self.write_catalog(&before, &catalog, &[change], author)
+            .await
+            .map(|_| ())
     }
 
     /// Deletes an account; refused while a build or repo still uses it.
@@ -119,6 +127,7 @@ impl Store {
         kind: AccountKind,
         domain: &str,
         username: &str,
+        author: &Author,
     ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
@@ -132,8 +141,10 @@ impl Store {
                 .registry_accounts
                 .retain(|a| keep(&a.domain, &a.username)),
         }
-        validate_change(&before, &catalog)?;
-        delete(&self.db, kind.resource(), &account_key(domain, username)).await
+        let change = change(kind, account_key(domain, username), ChangeAction::Delete);
+        self.write_catalog(&before, &catalog, &[change], author)
+            .await
+            .map(|_| ())
     }
 }
 

@@ -16,6 +16,14 @@ pub enum StoreError {
     NotFound { kind: &'static str, name: String },
     #[error("{kind} '{name}' already exists")]
     AlreadyExists { kind: &'static str, name: String },
+    /// A write that expected another revision than the stored one.
+    #[error("{kind} '{name}' changed since revision {expected} (now {current})")]
+    Stale {
+        kind: &'static str,
+        name: String,
+        expected: i64,
+        current: i64,
+    },
     #[error("stored {kind} '{name}' cannot be read: {reason}")]
     Corrupt {
         kind: &'static str,

@@ -9,12 +9,14 @@
 
 mod accounts;
 mod alerters;
+mod build_lifecycle;
 mod cipher;
 mod connect;
 mod convert;
 mod ec2;
 mod entity;
 mod error;
+mod history;
 mod resources;
 mod runs;
 mod sync;
@@ -26,6 +28,7 @@ pub use cipher::{CipherError, SecretCipher};
 pub use connect::sqlite_url_in;
 pub use ec2::{Ec2InstanceRecord, Ec2InstanceState};
 pub use error::StoreError;
+pub use history::{resource_json, Identity, Recorded, Revised};
 pub use runs::{NewRun, RunEnd, INTERRUPTED};
 pub use sync::SyncOutcome;
 pub use variables::VariableEdit;

@@ -2,12 +2,16 @@
 
 use crate::convert::Codec;
 use crate::entity::{alerter, build, builder, git_account, registry_account, repo, variable};
-use crate::write::{delete, write_configured};
+use crate::history::{identity, Identity, Recorded, Revised};
+use crate::write::apply_changes;
 use crate::{now_millis, Store, StoreError};
-use kiln_domain::sync::ResourceKind;
+use kiln_domain::history::Author;
+use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
 use kiln_domain::validation::validate_change;
 use kiln_domain::{Build, Builder, Catalog, Version};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 
 impl Store {
     /// Every resource, each kind ordered by name.
@@ -23,6 +27,24 @@ impl Store {
             .await?
             .into_iter()
             .map(|m| self.codec.build_from(m))
+            .collect()
+    }
+
+    /// All builds ordered by name, each with its id and revision.
+    pub async fn list_builds_revised(&self) -> Result<Vec<Revised<Build>>, StoreError> {
+        build::Entity::find()
+            .order_by_asc(build::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let (id, revision) = (m.id, m.revision);
+                Ok(Revised {
+                    id,
+                    revision,
+                    value: self.codec.build_from(m)?,
+                })
+            })
             .collect()
     }
 
@@ -77,76 +99,192 @@ impl Store {
             .collect()
     }
 
-    /// Creates a build after validating it against every other resource.
-    pub async fn create_build(&self, new: Build) -> Result<Build, StoreError> {
+    /// One build with its id and revision.
+    pub async fn build_revised(&self, name: &str) -> Result<Revised<Build>, StoreError> {
+        let model = build::Entity::find()
+            .filter(build::Column::Name.eq(name))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "build",
+                name: name.to_string(),
+            })?;
+        let (id, revision) = (model.id, model.revision);
+        Ok(Revised {
+            id,
+            revision,
+            value: self.codec.build_from(model)?,
+        })
+    }
+
+    /// Creates a build after validating it against every other resource;
+    /// answers it with its new id and revision 1.
+    pub async fn create_build(
+        &self,
+        new: Build,
+        author: &Author,
+    ) -> Result<Revised<Build>, StoreError> {
         let _guard = self.write_lock.lock().await;
-        let mut catalog = self.catalog().await?;
-        let before = catalog.clone();
-        if catalog.builds.iter().any(|b| b.name == new.name) {
+        let before = self.catalog().await?;
+        if before.builds.iter().any(|b| b.name == new.name) {
             return Err(StoreError::AlreadyExists {
                 kind: "build",
                 name: new.name.to_string(),
             });
         }
-        catalog.builds.push(new.clone());
-        validate_change(&before, &catalog)?;
-        write_configured(
-            &self.db,
-            "build",
-            self.codec.build_row(&new)?,
-            true,
-            now_millis(),
-        )
-        .await?;
-        Ok(new)
+        let mut after = before.clone();
+        after.builds.push(new.clone());
+        let name = new.name.to_string();
+        let recorded = self
+            .write_catalog(
+                &before,
+                &after,
+                &[one(ResourceKind::Build, &name, ChangeAction::Create)],
+                author,
+            )
+            .await?;
+        let (id, revision) = first(&recorded, ResourceKind::Build, &name)?;
+        Ok(Revised {
+            id,
+            revision,
+            value: new,
+        })
     }
 
     /// Replaces a build's config (and description, tags) after validation.
-    pub async fn update_build(&self, updated: Build) -> Result<Build, StoreError> {
+    /// With `expected`, refused as [`StoreError::Stale`] unless the stored
+    /// revision is that one.
+    pub async fn update_build(
+        &self,
+        updated: Build,
+        expected: Option<i64>,
+        author: &Author,
+    ) -> Result<Revised<Build>, StoreError> {
+        let name = updated.name.to_string();
+        let value = updated.clone();
+        let identity = self
+            .replace(
+                ResourceKind::Build,
+                &name,
+                expected,
+                author,
+                move |catalog| {
+                    if let Some(slot) = catalog.builds.iter_mut().find(|b| b.name == updated.name) {
+                        *slot = updated;
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Revised {
+            id: identity.id,
+            revision: identity.revision,
+            value,
+        })
+    }
+
+    /// Saves the version a successful run built (a write like any other:
+    /// revision + 1 and a history entry as `author`'s).
+    pub async fn set_build_version(
+        &self,
+        name: &str,
+        version: Version,
+        author: &Author,
+    ) -> Result<(), StoreError> {
+        self.replace(ResourceKind::Build, name, None, author, move |catalog| {
+            if let Some(slot) = catalog.builds.iter_mut().find(|b| b.name.as_str() == name) {
+                slot.config.version = version;
+            }
+            Ok(())
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Writes one existing resource `kind`/`key` as `edit` leaves it in the
+    /// catalog, after validating the change: revision + 1 and a history
+    /// entry (nothing at all when `edit` changes nothing). With `expected`,
+    /// refused as [`StoreError::Stale`] unless the stored revision is that
+    /// one. Answers the resource's id and (new) revision.
+    pub async fn replace(
+        &self,
+        kind: ResourceKind,
+        key: &str,
+        expected: Option<i64>,
+        author: &Author,
+        edit: impl FnOnce(&mut Catalog) -> Result<(), StoreError>,
+    ) -> Result<Identity, StoreError> {
         let _guard = self.write_lock.lock().await;
-        let mut catalog = self.catalog().await?;
-        let before = catalog.clone();
-        let slot = catalog
-            .builds
-            .iter_mut()
-            .find(|b| b.name == updated.name)
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "build",
-                name: updated.name.to_string(),
-            })?;
-        *slot = updated.clone();
-        validate_change(&before, &catalog)?;
-        write_configured(
-            &self.db,
-            "build",
-            self.codec.build_row(&updated)?,
-            false,
+        let (id, current) = identity(&self.db, kind, key).await?;
+        if let Some(expected) = expected.filter(|e| *e != current) {
+            return Err(StoreError::Stale {
+                kind: kind.as_str(),
+                name: key.to_string(),
+                expected,
+                current,
+            });
+        }
+        let before = self.catalog().await?;
+        let mut after = before.clone();
+        edit(&mut after)?;
+        let recorded = self
+            .write_catalog(
+                &before,
+                &after,
+                &[one(kind, key, ChangeAction::Update)],
+                author,
+            )
+            .await?;
+        let revision = first(&recorded, kind, key).map_or(current, |(_, r)| r);
+        Ok(Identity { id, revision })
+    }
+
+    /// Validates the change from `before` to `after` and writes `changes` in
+    /// one transaction with their history. The caller holds the write lock.
+    pub(crate) async fn write_catalog(
+        &self,
+        before: &Catalog,
+        after: &Catalog,
+        changes: &[Change],
+        author: &Author,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        validate_change(before, after)?;
+        let txn = self.db.begin().await?;
+        let recorded = apply_changes(
+            &txn,
+            &self.codec,
+            before,
+            after,
+            changes,
+            author,
             now_millis(),
         )
         .await?;
-        Ok(updated)
+        txn.commit().await?;
+        Ok(recorded)
     }
+}
 
-    /// Saves the version a successful run built.
-    pub async fn set_build_version(&self, name: &str, version: Version) -> Result<(), StoreError> {
-        let _guard = self.write_lock.lock().await;
-        let mut build = self.build(name).await?;
-        build.config.version = version;
-        write_configured(
-            &self.db,
-            "build",
-            self.codec.build_row(&build)?,
-            false,
-            now_millis(),
-        )
-        .await
+/// A one-resource change list.
+pub(crate) fn one(kind: ResourceKind, name: &str, action: ChangeAction) -> Change {
+    Change {
+        kind,
+        name: name.to_string(),
+        action,
+        fields: Vec::new(),
     }
+}
 
-    /// Deletes a build by name.
-    pub async fn delete_build(&self, name: &str) -> Result<(), StoreError> {
-        let _guard = self.write_lock.lock().await;
-        delete(&self.db, ResourceKind::Build, name).await
-    }
+/// The id and revision a write recorded for `kind`/`name`.
+fn first(recorded: &[Recorded], kind: ResourceKind, name: &str) -> Result<(i64, i64), StoreError> {
+    recorded
+        .iter()
+        .find(|r| r.kind == kind && r.name == name)
+        .map(|r| (r.id, r.revision))
+        .ok_or_else(|| StoreError::NotFound {
+            kind: kind.as_str(),
+            name: name.to_string(),
+        })
 }
 
 pub(crate) async fn load_catalog(
@@ -246,12 +384,12 @@ mod tests {
 
     /// Writes `build` as an older Kiln would have: without validation.
     async fn write_unchecked(store: &Store, build: &Build) {
-        write_configured(
+        crate::write::write_configured(
             &store.db,
             "build",
             store.codec.build_row(build).expect("row"),
             true,
-            now_millis(),
+            crate::now_millis(),
         )
         .await
         .expect("unchecked write");
@@ -273,7 +411,10 @@ mod tests {
         let store = Store::connect(&sqlite_url_in(dir.path()), SecretCipher::from_key(&[3; 32]))
             .await
             .expect("store");
-        store.create_build(build("api")).await.expect("api");
+        store
+            .create_build(build("api"), &Author::system())
+            .await
+            .expect("api");
         write_unchecked(&store, &untagged("legacy")).await;
         assert!(
             kiln_domain::validate_catalog(&store.catalog().await.expect("catalog")).is_err(),
@@ -281,27 +422,30 @@ mod tests {
         );
 
         store
-            .create_build(build("web"))
+            .create_build(build("web"), &Author::system())
             .await
             .expect("another build saves");
         store
-            .create_variable(Variable {
-                name: ResourceName::parse("REGION").expect("name"),
-                value: Secret::new("eu"),
-                description: String::new(),
-                is_secret: false,
-            })
+            .create_variable(
+                Variable {
+                    name: ResourceName::parse("REGION").expect("name"),
+                    value: Secret::new("eu"),
+                    description: String::new(),
+                    is_secret: false,
+                },
+                &Author::system(),
+            )
             .await
             .expect("a variable saves");
         let mut legacy = untagged("legacy");
         legacy.description = "kept as it was".to_string();
         store
-            .update_build(legacy)
+            .update_build(legacy, None, &Author::system())
             .await
             .expect("editing the old build without adding a problem saves");
 
         let error = store
-            .create_build(untagged("new"))
+            .create_build(untagged("new"), &Author::system())
             .await
             .expect_err("a new untagged build is refused");
         let messages = fields(error);
@@ -311,7 +455,7 @@ mod tests {
             "only the new problem is reported: {messages:?}"
         );
         let error = store
-            .update_build(untagged("api"))
+            .update_build(untagged("api"), None, &Author::system())
             .await
             .expect_err("turning every tag off on api is refused");
         assert!(
@@ -321,12 +465,12 @@ mod tests {
 
         let file = "[[build]]\nname = \"synced\"\n";
         store
-            .sync(&parse(file).expect("file"), false, false)
+            .sync(&parse(file).expect("file"), false, false, &Author::system())
             .await
             .expect("a sync that adds a valid build applies");
         let file = "[[build]]\nname = \"ok\"\n\n[[build]]\nname = \"bad\"\n[build.config]\ninclude_latest_tag = false\ninclude_version_tags = false\ninclude_commit_tag = false\n";
         let error = store
-            .sync(&parse(file).expect("file"), false, false)
+            .sync(&parse(file).expect("file"), false, false, &Author::system())
             .await
             .expect_err("a sync adding an untagged build is refused");
         assert_eq!(fields(error).len(), 1, "the legacy build is not reported");

@@ -1,7 +1,9 @@
 //! Run records: created queued, updated as stages end, finished once.
 
 use crate::entity::run;
+use crate::history::identity;
 use crate::{now_millis, Store, StoreError};
+use kiln_domain::sync::ResourceKind;
 use kiln_domain::{PushedImage, Run, RunStatus, StageRecord, Version};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -12,6 +14,8 @@ use sea_orm::{
 /// A new run's identity.
 #[derive(Debug, Clone)]
 pub struct NewRun {
+    /// The build's id ([`crate::Identity`]).
+    pub build_id: i64,
     pub build_name: String,
     pub builder: String,
     pub trigger: String,
@@ -38,6 +42,7 @@ impl Store {
     /// Records a queued run.
     pub async fn create_run(&self, new: NewRun) -> Result<Run, StoreError> {
         let model = run::ActiveModel {
+            build_id: Set(Some(new.build_id)),
             build_name: Set(new.build_name),
             builder: Set(new.builder),
             trigger: Set(new.trigger),
@@ -112,10 +117,14 @@ impl Store {
             })
     }
 
-    /// A build's runs, newest first.
+    /// A build's runs (by its id: a renamed build keeps them, a new build
+    /// of a deleted one's name has none), newest first.
     pub async fn runs_of_build(&self, build: &str, limit: u64) -> Result<Vec<Run>, StoreError> {
+        let Ok((id, _)) = identity(&self.db, ResourceKind::Build, build).await else {
+            return Ok(Vec::new());
+        };
         run::Entity::find()
-            .filter(run::Column::BuildName.eq(build))
+            .filter(run::Column::BuildId.eq(id))
             .order_by_desc(run::Column::Id)
             .limit(limit)
             .all(&self.db)

@@ -3,6 +3,7 @@
 use crate::resources::load_catalog;
 use crate::write::apply_changes;
 use crate::{now_millis, Store, StoreError};
+use kiln_domain::history::Author;
 use kiln_domain::sync::{plan_with, PlanOptions, SyncFile, SyncPlan};
 use sea_orm::TransactionTrait;
 
@@ -15,18 +16,20 @@ pub struct SyncOutcome {
 
 impl Store {
     /// Plans `file` against the stored catalog and, unless `dry_run`, writes
-    /// every change in one transaction: all of it lands or none of it.
+    /// every change in one transaction, each with a history entry as
+    /// `author`'s: all of it lands or none of it.
     pub async fn sync(
         &self,
         file: &SyncFile,
         dry_run: bool,
         delete: bool,
+        author: &Author,
     ) -> Result<SyncOutcome, StoreError> {
         let options = PlanOptions {
             delete,
             force_version: false,
         };
-        self.sync_with(file, dry_run, options).await
+        self.sync_with(file, dry_run, options, author).await
     }
 
     /// [`Store::sync`] with every plan option (`force_version` lets the
@@ -36,6 +39,7 @@ impl Store {
         file: &SyncFile,
         dry_run: bool,
         options: PlanOptions,
+        author: &Author,
     ) -> Result<SyncOutcome, StoreError> {
         let _guard = self.write_lock.lock().await;
         let current = load_catalog(&self.db, &self.codec).await?;
@@ -47,7 +51,16 @@ impl Store {
             });
         }
         let txn = self.db.begin().await?;
-        apply_changes(&txn, &self.codec, &plan.target, &plan.changes, now_millis()).await?;
+        apply_changes(
+            &txn,
+            &self.codec,
+            &current,
+            &plan.target,
+            &plan.changes,
+            author,
+            now_millis(),
+        )
+        .await?;
         txn.commit().await?;
         Ok(SyncOutcome {
             plan,

@@ -1,10 +1,9 @@
 //! Variables one at a time (the UI's Variables page), each write validated
 //! against the whole catalog.
 
-use crate::write::{apply_changes, delete};
-use crate::{now_millis, Store, StoreError};
+use crate::{Store, StoreError};
+use kiln_domain::history::Author;
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
-use kiln_domain::validation::validate_change;
 use kiln_domain::{Secret, Variable};
 
 /// A change to an existing variable; `value: None` keeps the stored value
@@ -23,7 +22,7 @@ impl Store {
     }
 
     /// Creates a variable after validating the catalog with it.
-    pub async fn create_variable(&self, new: Variable) -> Result<(), StoreError> {
+    pub async fn create_variable(&self, new: Variable, author: &Author) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
         let before = catalog.clone();
@@ -35,13 +34,19 @@ impl Store {
         }
         let name = new.name.to_string();
         catalog.variables.push(new);
-        validate_change(&before, &catalog)?;
         let change = change(name, ChangeAction::Create);
-        apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
+        self.write_catalog(&before, &catalog, &[change], author)
+            .await
+            .map(|_| ())
     }
 
     /// Changes a variable's description, secrecy and (when given) value.
-    pub async fn update_variable(&self, name: &str, edit: VariableEdit) -> Result<(), StoreError> {
+    pub async fn update_variable(
+        &self,
+        name: &str,
+        edit: VariableEdit,
+        author: &Author,
+    ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
         let before = catalog.clone();
@@ -58,19 +63,22 @@ impl Store {
         if let Some(value) = edit.value {
             slot.value = value;
         }
-        validate_change(&before, &catalog)?;
         let change = change(name.to_string(), ChangeAction::Update);
-        apply_changes(&self.db, &self.codec, &catalog, &[change], now_millis()).await
+        self.write_catalog(&before, &catalog, &[change], author)
+            .await
+            .map(|_| ())
     }
 
     /// Deletes a variable by name.
-    pub async fn delete_variable(&self, name: &str) -> Result<(), StoreError> {
+    pub async fn delete_variable(&self, name: &str, author: &Author) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut catalog = self.catalog().await?;
         let before = catalog.clone();
         catalog.variables.retain(|v| v.name.as_str() != name);
-        validate_change(&before, &catalog)?;
-        delete(&self.db, ResourceKind::Variable, name).await
+        let change = change(name.to_string(), ChangeAction::Delete);
+        self.write_catalog(&before, &catalog, &[change], author)
+            .await
+            .map(|_| ())
     }
 }
 

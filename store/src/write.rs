@@ -1,31 +1,91 @@
-//! Writes of whole resources inside one connection or transaction.
+//! Writes of whole resources inside one connection or transaction. Each
+//! write increments the row's `revision` and records a history entry
+//! (`history.rs`).
 
 use crate::convert::{Codec, ConfiguredRow};
+use crate::history::{identity, record, resource_json, Recorded};
 use crate::StoreError;
+use kiln_domain::history::{diff, diff_whole, Action, Author, SecretFields};
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
 use kiln_domain::{Catalog, Variable};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
-/// Applies `changes`, taking each created or updated resource from `target`.
+/// Applies `changes` (from `before` to `target`), taking each created or
+/// updated resource from `target`, and records each in the history as
+/// `author`'s. An update that changes nothing is skipped. Answers what was
+/// recorded, in order.
 pub async fn apply_changes(
     conn: &impl ConnectionTrait,
     codec: &Codec,
+    before: &Catalog,
     target: &Catalog,
     changes: &[Change],
+    author: &Author,
     now: i64,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Recorded>, StoreError> {
+    let mut recorded = Vec::with_capacity(changes.len());
     for change in changes {
-        apply_change(conn, codec, target, change, now).await?;
+        if let Some(done) = apply_change(conn, codec, before, target, change, author, now).await? {
+            recorded.push(done);
+        }
     }
-    Ok(())
+    Ok(recorded)
 }
 
 async fn apply_change(
     conn: &impl ConnectionTrait,
     codec: &Codec,
+    before: &Catalog,
     target: &Catalog,
     change: &Change,
+    author: &Author,
+    now: i64,
+) -> Result<Option<Recorded>, StoreError> {
+    let name = change.name.as_str();
+    let old = resource_json(before, change.kind, name)?;
+    let new = resource_json(target, change.kind, name)?;
+    let secret_variable = [&old, &new].iter().any(|v| {
+        v.as_ref()
+            .and_then(|v| v.get("is_secret"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    });
+    let secrets = SecretFields::of(change.kind, secret_variable);
+    if change.action == ChangeAction::Delete {
+        let (id, revision) = identity(conn, change.kind, name).await?;
+        delete(conn, change.kind, name).await?;
+        let entry = Recorded::new(change.kind, id, name, revision + 1, Action::Delete);
+        let fields = diff_whole(old.as_ref(), None, &secrets);
+        record(conn, &entry, author, now, &fields).await?;
+        return Ok(Some(entry));
+    }
+    let create = change.action == ChangeAction::Create;
+    let fields = match (&old, &new) {
+        (Some(old), Some(new)) if !create => diff(old, new, &secrets),
+        _ => diff_whole(None, new.as_ref(), &secrets),
+    };
+    if !create && fields.is_empty() {
+        return Ok(None);
+    }
+    write_row(conn, codec, target, change, create, now).await?;
+    let (id, revision) = identity(conn, change.kind, name).await?;
+    let action = if create {
+        Action::Create
+    } else {
+        Action::Update
+    };
+    let entry = Recorded::new(change.kind, id, name, revision, action);
+    record(conn, &entry, author, now, &fields).await?;
+    Ok(Some(entry))
+}
+
+async fn write_row(
+    conn: &impl ConnectionTrait,
+    codec: &Codec,
+    target: &Catalog,
+    change: &Change,
+    create: bool,
     now: i64,
 ) -> Result<(), StoreError> {
     let name = change.name.as_str();
@@ -33,10 +93,6 @@ async fn apply_change(
         kind: change.kind.as_str(),
         name: name.to_string(),
     };
-    if change.action == ChangeAction::Delete {
-        return delete(conn, change.kind, name).await;
-    }
-    let create = change.action == ChangeAction::Create;
     match change.kind {
         ResourceKind::Build => {
             let b = target
@@ -120,7 +176,7 @@ pub fn account_key(domain: &str, username: &str) -> String {
     format!("{domain}/{username}")
 }
 
-fn table_of(kind: ResourceKind) -> &'static str {
+pub(crate) fn table_of(kind: ResourceKind) -> &'static str {
     match kind {
         ResourceKind::Build => "build",
         ResourceKind::Builder => "builder",
@@ -221,8 +277,9 @@ async fn write_account(
     .await
 }
 
-/// Inserts a row (key columns + values + both timestamps) or updates the row
-/// matching the key columns (values + `updated_at`).
+/// Inserts a row (key columns + values + both timestamps, revision 1) or
+/// updates the row matching the key columns (values + `updated_at`,
+/// revision + 1).
 async fn upsert_row<const N: usize>(
     conn: &impl ConnectionTrait,
     table: &'static str,
@@ -238,8 +295,12 @@ async fn upsert_row<const N: usize>(
             columns.push(Alias::new(c));
             row.push(v.into());
         }
-        columns.extend([Alias::new("created_at"), Alias::new("updated_at")]);
-        row.extend([now.into(), now.into()]);
+        columns.extend([
+            Alias::new("created_at"),
+            Alias::new("updated_at"),
+            Alias::new("revision"),
+        ]);
+        row.extend([now.into(), now.into(), 1i64.into()]);
         let mut stmt = Query::insert();
         stmt.into_table(Alias::new(table))
             .columns(columns)
@@ -254,6 +315,10 @@ async fn upsert_row<const N: usize>(
         stmt.value(Alias::new(c), v);
     }
     stmt.value(Alias::new("updated_at"), now);
+    stmt.value(
+        Alias::new("revision"),
+        Expr::col(Alias::new("revision")).add(1),
+    );
     for (c, v) in key {
         stmt.and_where(Expr::col(Alias::new(*c)).eq(*v));
     }

@@ -2,6 +2,7 @@
 //! transaction, their URLs sealed at rest and kept when a file leaves them out.
 
 use kiln_domain::alerter::{AlertType, AlerterEndpoint};
+use kiln_domain::history::Author;
 use kiln_domain::sync::{export, parse};
 use kiln_store::{sqlite_url_in, SecretCipher, Store};
 
@@ -29,7 +30,7 @@ async fn alerters_sync_with_sealed_urls() {
         .await
         .unwrap();
     let outcome = store
-        .sync(&parse(ALERTERS).unwrap(), false, false)
+        .sync(&parse(ALERTERS).unwrap(), false, false, &Author::system())
         .await
         .unwrap();
     assert_eq!(
@@ -58,6 +59,7 @@ async fn alerters_sync_with_sealed_urls() {
                 .unwrap(),
             false,
             true,
+            &Author::system(),
         )
         .await
         .unwrap();
@@ -72,14 +74,17 @@ async fn alerters_sync_with_sealed_urls() {
         "a file without the URL keeps it"
     );
 
-    let outcome = store.sync(&parse("").unwrap(), false, true).await.unwrap();
+    let outcome = store
+        .sync(&parse("").unwrap(), false, true, &Author::system())
+        .await
+        .unwrap();
     assert_eq!(
         outcome.plan.render(),
         "delete alerter 'chat'\ndelete alerter 'json'\n"
     );
     assert!(store.list_alerters().await.unwrap().is_empty());
     store
-        .sync(&parse(ALERTERS).unwrap(), false, false)
+        .sync(&parse(ALERTERS).unwrap(), false, false, &Author::system())
         .await
         .unwrap();
     drop(store);

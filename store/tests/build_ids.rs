@@ -1,5 +1,6 @@
 //! Builds found by the numeric id of webhook URLs or by name.
 
+use kiln_domain::history::Author;
 use kiln_domain::{Build, BuildConfig, ResourceName};
 use kiln_store::{sqlite_url_in, SecretCipher, Store, StoreError};
 
@@ -18,8 +19,14 @@ async fn builds_are_found_by_id_or_by_name() {
     let store = Store::connect(&sqlite_url_in(dir.path()), SecretCipher::from_key(&[3; 32]))
         .await
         .unwrap();
-    store.create_build(build("api")).await.unwrap();
-    store.create_build(build("web")).await.unwrap();
+    store
+        .create_build(build("api"), &Author::system())
+        .await
+        .unwrap();
+    store
+        .create_build(build("web"), &Author::system())
+        .await
+        .unwrap();
 
     let (web_id, web) = store.build_by_id_or_name("web").await.unwrap();
     assert_eq!(web.name.as_str(), "web");

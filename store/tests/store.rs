@@ -1,5 +1,6 @@
 //! The store against a real SQLite file.
 
+use kiln_domain::history::Author;
 use kiln_domain::sync::{parse, ChangeAction};
 use kiln_domain::{Build, BuildConfig, ResourceName};
 use kiln_store::{sqlite_url_in, SecretCipher, Store, StoreError};
@@ -24,7 +25,10 @@ async fn migrations_run_on_an_empty_database_and_again_on_reopen() {
     let store = Store::connect(&url, cipher()).await.unwrap();
     assert_eq!(store.backend_name(), "sqlite");
     assert!(store.list_builds().await.unwrap().is_empty());
-    store.create_build(build("kept")).await.unwrap();
+    store
+        .create_build(build("kept"), &Author::system())
+        .await
+        .unwrap();
     assert!(
         dir.path().join("kiln.db-wal").exists(),
         "SQLite runs in WAL mode"
@@ -48,21 +52,33 @@ async fn create_validates_and_refuses_duplicates() {
     let store = Store::connect(&sqlite_url_in(dir.path()), cipher())
         .await
         .unwrap();
-    store.create_build(build("api")).await.unwrap();
-    let dup = store.create_build(build("api")).await.unwrap_err();
+    store
+        .create_build(build("api"), &Author::system())
+        .await
+        .unwrap();
+    let dup = store
+        .create_build(build("api"), &Author::system())
+        .await
+        .unwrap_err();
     assert!(matches!(dup, StoreError::AlreadyExists { .. }), "{dup}");
 
     let mut unknown_builder = build("other");
     unknown_builder.config.builder = "nowhere".into();
-    let err = store.create_build(unknown_builder).await.unwrap_err();
+    let err = store
+        .create_build(unknown_builder, &Author::system())
+        .await
+        .unwrap_err();
     assert!(
         err.to_string().contains("unknown builder 'nowhere'"),
         "{err}"
     );
     assert_eq!(store.list_builds().await.unwrap().len(), 1);
 
-    store.delete_build("api").await.unwrap();
-    let missing = store.delete_build("api").await.unwrap_err();
+    store.delete_build("api", &Author::system()).await.unwrap();
+    let missing = store
+        .delete_build("api", &Author::system())
+        .await
+        .unwrap_err();
     assert_eq!(missing.to_string(), "build 'api' not found");
 }
 
@@ -95,7 +111,10 @@ version = "2.1"
     )
     .unwrap();
 
-    let dry = store.sync(&file, true, false).await.unwrap();
+    let dry = store
+        .sync(&file, true, false, &Author::system())
+        .await
+        .unwrap();
     assert!(!dry.applied);
     assert_eq!(dry.plan.changes.len(), 3);
     assert!(
@@ -103,7 +122,10 @@ version = "2.1"
         "dry run wrote nothing"
     );
 
-    let applied = store.sync(&file, false, false).await.unwrap();
+    let applied = store
+        .sync(&file, false, false, &Author::system())
+        .await
+        .unwrap();
     assert!(applied.applied);
     assert!(applied
         .plan
@@ -116,7 +138,10 @@ version = "2.1"
 
     // Applying it again changes nothing; the secrets the file gives are
     // listed as set with their values hidden (equal or not).
-    let again = store.sync(&file, false, false).await.unwrap();
+    let again = store
+        .sync(&file, false, false, &Author::system())
+        .await
+        .unwrap();
     assert!(
         again
             .plan
@@ -130,7 +155,10 @@ version = "2.1"
 
     let broken =
         parse("[[build]]\nname = \"two\"\n[build.config]\nbuilder = \"missing\"\n").unwrap();
-    assert!(store.sync(&broken, false, false).await.is_err());
+    assert!(store
+        .sync(&broken, false, false, &Author::system())
+        .await
+        .is_err());
     assert_eq!(
         store.catalog().await.unwrap().builds.len(),
         1,
@@ -141,7 +169,9 @@ version = "2.1"
         "[[build]]\nname = \"one\"\n[build.config]\nbuilder = \"remote\"\nversion = \"2.1\"\n",
     )
     .unwrap();
-    let pruned = store.sync(&only_build, false, true).await;
+    let pruned = store
+        .sync(&only_build, false, true, &Author::system())
+        .await;
     let err = pruned.unwrap_err().to_string();
     assert!(
         err.contains("unknown builder 'remote'"),
@@ -188,7 +218,10 @@ webhook_secret = "hook-secret-0451"
 "#,
     )
     .unwrap();
-    store.sync(&file, false, false).await.unwrap();
+    store
+        .sync(&file, false, false, &Author::system())
+        .await
+        .unwrap();
     let catalog = store.catalog().await.unwrap();
     assert_eq!(catalog.variables[0].value.expose(), "var-secret-0451");
     assert_eq!(catalog.git_accounts[0].token.expose(), "git-secret-0451");

@@ -23,7 +23,10 @@ pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms, request_origin};
     use kiln_core::Actor;
     let kiln = kiln()?;
-    let build = kiln.build(&Actor::Ui, &name).await.map_err(core_error)?;
+    let build = kiln
+        .build_revised(&Actor::Ui, &name)
+        .await
+        .map_err(core_error)?;
     let last_run = kiln
         .runs_of_build(&Actor::Ui, &name, 1)
         .await
@@ -32,7 +35,8 @@ pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
         .next();
     let choices = kiln.build_choices(&Actor::Ui).await.map_err(core_error)?;
     super::page(&kiln_api::BuildPageData {
-        build,
+        build: build.value,
+        revision: build.revision,
         last_run,
         origin: request_origin(),
         choices,
@@ -69,7 +73,21 @@ pub async fn create_build(
     Ok(created.name.to_string())
 }
 
-/// Deletes a build by name.
+/// A build's recorded changes, newest first: `BuildHistory`.
+#[server(prefix = "/rpc")]
+pub async fn build_history(name: String) -> Result<PageJson, ServerFnError> {
+    use crate::ssr::{core_error, kiln, now_ms};
+    let entries = kiln()?
+        .build_history(&kiln_core::Actor::Ui, &name)
+        .await
+        .map_err(core_error)?;
+    super::page(&kiln_api::BuildHistory {
+        entries,
+        now_ms: now_ms(),
+    })
+}
+
+/// Deletes a build by name (its runs, logs and clone cache with it).
 #[server(prefix = "/rpc")]
 pub async fn delete_build(name: String) -> Result<(), ServerFnError> {
     use crate::ssr::{core_error, kiln};

@@ -3,16 +3,52 @@ use kiln_domain::{Build, ValidationError};
 use leptos::prelude::*;
 use leptos::server_fn;
 
-/// Saves a build's edited config. Placeholders of secrets (see
-/// `kiln_domain::redact`) keep the stored values; validation problems come
-/// back by field instead of as an error.
+/// Saves the fields of build `name` the user changed since `revision`:
+/// `config` is a JSON object of the changed config fields (text, so the
+/// browser needs no JSON value decoder), `description` and `tags` are sent
+/// when changed. Placeholders of secrets keep the stored values. Answers
+/// the stored build with its new revision; validation problems by field;
+/// or, when a changed field was changed by someone else since `revision`,
+/// those fields (current value, who, when) and the build as it is now.
 #[server(prefix = "/rpc", input = server_fn::codec::Json)]
-pub async fn save_build(build: Build) -> Result<SaveAnswer, ServerFnError> {
+pub async fn patch_build(
+    name: String,
+    revision: i64,
+    config: String,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+) -> Result<SaveAnswer, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     use kiln_core::{Actor, CoreError};
-    match kiln()?.update_build(&Actor::Ui, build).await {
-        Ok(saved) => Ok(SaveAnswer::Saved(Box::new(saved))),
+    use serde_json::{Map, Value};
+    let kiln = kiln()?;
+    let mut fields = Map::new();
+    let config: Map<String, Value> = serde_json::from_str(&config)
+        .map_err(|e| ServerFnError::new(format!("changed config fields: {e}")))?;
+    if !config.is_empty() {
+        fields.insert("config".into(), Value::Object(config));
+    }
+    if let Some(description) = description {
+        fields.insert("description".into(), Value::String(description));
+    }
+    if let Some(tags) = tags {
+        fields.insert("tags".into(), tags.into());
+    }
+    let patch = kiln_api::Patch { revision, fields };
+    match kiln.patch_build(&Actor::Ui, &name, patch).await {
+        Ok(saved) => Ok(SaveAnswer::Saved(Box::new(saved.value), saved.revision)),
         Err(CoreError::Rejected(errors)) => Ok(SaveAnswer::Invalid(errors.0)),
+        Err(CoreError::Conflict { fields, .. }) if !fields.is_empty() => {
+            let now = kiln
+                .build_revised(&Actor::Ui, &name)
+                .await
+                .map_err(core_error)?;
+            Ok(SaveAnswer::Conflict(
+                fields,
+                Box::new(now.value),
+                now.revision,
+            ))
+        }
         Err(e) => Err(core_error(e)),
     }
 }

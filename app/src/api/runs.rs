@@ -4,12 +4,12 @@ use leptos::prelude::*;
 /// How many runs the Runs tab lists.
 pub const RUN_HISTORY: u64 = 50;
 
-/// Starts a run of `name` (trigger "ui") and returns its id.
+/// Starts a run of `name` (the core records trigger "ui") and returns its id.
 #[server(prefix = "/rpc")]
 pub async fn start_run(name: String) -> Result<i64, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let view = kiln()?
-        .start_run(&kiln_core::Actor::Ui, &name, None)
+        .start_run(&kiln_core::Actor::Ui, &name)
         .await
         .map_err(core_error)?;
     Ok(view.run.id)

@@ -110,6 +110,7 @@ fn AccountRow(
         domain,
         username,
         has_token,
+        ..
     } = account;
     let label = format!("{username} on {domain}");
     let replace = {

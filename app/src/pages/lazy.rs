@@ -4,7 +4,8 @@
 //! so no page downloads the code of every other page.
 
 use super::{
-    AccountsPage, BuildersPage, ConfigTab, DockerfileTab, RunPage, RunsTab, SyncPage, VariablesPage,
+    AccountsPage, BuildersPage, ConfigTab, DockerfileTab, HistoryTab, RunPage, RunsTab, SyncPage,
+    VariablesPage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -80,3 +81,4 @@ lazy_page!(BuildersRoute, BuildersPage);
 lazy_page!(ConfigTabRoute, ConfigTab);
 lazy_page!(RunsTabRoute, RunsTab);
 lazy_page!(DockerfileTabRoute, DockerfileTab);
+lazy_page!(HistoryTabRoute, HistoryTab);

@@ -11,12 +11,12 @@ mod variables;
 
 use accounts::AccountsPage;
 pub use build::BuildPage;
-use build::{ConfigTab, DockerfileTab, RunsTab};
+use build::{ConfigTab, DockerfileTab, HistoryTab, RunsTab};
 use builders::BuildersPage;
 pub use builds::BuildsPage;
 pub use lazy::{
-    AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, LoadingRoutes, RunRoute,
-    RunsTabRoute, SyncRoute, VariablesRoute,
+    AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, HistoryTabRoute,
+    LoadingRoutes, RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
 };
 use run::RunPage;
 use sync::SyncPage;

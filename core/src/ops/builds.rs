@@ -1,8 +1,9 @@
-//! Builds: list, read, create, save, check, delete, and a git or
-//! files-on-host build's Dockerfile.
+//! Builds: list, read, create, save, check, and a git or files-on-host
+//! build's Dockerfile (rename, copy and delete: `build_life.rs`; patches:
+//! `patch.rs`).
 
 use crate::{Actor, CoreError, Kiln};
-use kiln_api::{AccountRef, BuildSummary, Choices, RunBrief, SourceDockerfile};
+use kiln_api::{AccountRef, BuildSummary, Choices, Revised, RunBrief, SourceDockerfile};
 use kiln_domain::redact::{redact_build, restore_build};
 use kiln_domain::{Build, ValidationError};
 
@@ -11,6 +12,19 @@ impl Kiln {
     pub async fn builds(&self, _actor: &Actor) -> Result<Vec<Build>, CoreError> {
         let builds = self.store().list_builds().await?;
         Ok(builds.iter().map(redact_build).collect())
+    }
+
+    /// Every build with its id and revision, secrets as placeholders.
+    pub async fn builds_revised(&self, _actor: &Actor) -> Result<Vec<Revised<Build>>, CoreError> {
+        let builds = self.store().list_builds_revised().await?;
+        Ok(builds
+            .into_iter()
+            .map(|b| Revised {
+                id: b.id,
+                revision: b.revision,
+                value: redact_build(&b.value),
+            })
+            .collect())
     }
 
     /// Every build with its last run, for the builds list.
@@ -30,6 +44,20 @@ impl Kiln {
     /// One build, secrets as placeholders.
     pub async fn build(&self, _actor: &Actor, name: &str) -> Result<Build, CoreError> {
         Ok(redact_build(&self.store().build(name).await?))
+    }
+
+    /// One build with its id and revision, secrets as placeholders.
+    pub async fn build_revised(
+        &self,
+        _actor: &Actor,
+        name: &str,
+    ) -> Result<Revised<Build>, CoreError> {
+        let stored = self.store().build_revised(name).await?;
+        Ok(Revised {
+            id: stored.id,
+            revision: stored.revision,
+            value: redact_build(&stored.value),
+        })
     }
 
     /// What a build's config form offers in its pickers.
@@ -59,23 +87,28 @@ impl Kiln {
         })
     }
 
-    /// Creates `build` (validated against the catalog); answers it as
-    /// stored, secrets as placeholders.
-    pub async fn create_build(&self, _actor: &Actor, build: Build) -> Result<Build, CoreError> {
-        let created = self.store().create_build(build).await?;
-        Ok(redact_build(&created))
+    /// Creates `build` (validated against the catalog; a new id, revision
+    /// 1, a history entry); answers it as stored, secrets as placeholders.
+    /// 409 when the name is taken, 422 when it fails validation.
+    pub async fn create_build(&self, actor: &Actor, build: Build) -> Result<Build, CoreError> {
+        let created = self.store().create_build(build, &actor.author()).await?;
+        Ok(redact_build(&created.value))
     }
 
-    /// Saves an edited build whole. Placeholders of secrets keep the stored
+    /// Saves an edited build whole (the full-replace doors; the build page
+    /// uses [`Kiln::patch_build`]). Placeholders of secrets keep the stored
     /// values; a UI Dockerfile's line endings become `\n`. Answers the
     /// stored build, secrets as placeholders; validation problems come back
     /// as [`CoreError::Rejected`].
-    pub async fn update_build(&self, _actor: &Actor, build: Build) -> Result<Build, CoreError> {
+    pub async fn update_build(&self, actor: &Actor, build: Build) -> Result<Build, CoreError> {
         let stored = self.store().build(build.name.as_str()).await?;
         let mut restored = restore_build(build, &stored);
         restored.config.dockerfile = restored.config.dockerfile.replace("\r\n", "\n");
-        let saved = self.store().update_build(restored).await?;
-        Ok(redact_build(&saved))
+        let saved = self
+            .store()
+            .update_build(restored, None, &actor.author())
+            .await?;
+        Ok(redact_build(&saved.value))
     }
 
     /// Every validation problem of an edited (unsaved) build, placeholders
@@ -91,11 +124,6 @@ impl Kiln {
             None => build,
         };
         Ok(kiln_domain::validate_build(&build, &catalog))
-    }
-
-    /// Deletes a build by name.
-    pub async fn delete_build(&self, _actor: &Actor, name: &str) -> Result<(), CoreError> {
-        Ok(self.store().delete_build(name).await?)
     }
 
     /// A git or files-on-host build's Dockerfile, read where the build runs.

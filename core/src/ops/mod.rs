@@ -2,8 +2,10 @@
 //! [`crate::Actor`] first and answers `Result<_, crate::CoreError>` with
 //! values already redacted.
 
+pub(crate) mod build_life;
 pub(crate) mod builders;
 pub(crate) mod builds;
+pub(crate) mod patch;
 pub(crate) mod resources;
 pub(crate) mod runs;
 pub(crate) mod sync;

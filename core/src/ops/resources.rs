@@ -3,6 +3,7 @@
 
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::{AccountKind, AccountView, AlerterView, VariableView};
+use kiln_domain::sync::ResourceKind;
 use kiln_domain::{Alerter, Secret, Variable};
 use kiln_store::{Account, VariableEdit};
 
@@ -10,9 +11,11 @@ impl Kiln {
     /// Every variable; secret values stay in the core.
     pub async fn variables(&self, _actor: &Actor) -> Result<Vec<VariableView>, CoreError> {
         let variables = self.store().list_variables().await?;
+        let revisions = self.store().revisions(ResourceKind::Variable).await?;
         Ok(variables
             .into_iter()
             .map(|v| VariableView {
+                revision: revisions.get(v.name.as_str()).copied().unwrap_or(0),
                 name: v.name.to_string(),
                 value: (!v.is_secret).then(|| v.value.expose().to_string()),
                 description: v.description,
@@ -24,16 +27,19 @@ impl Kiln {
     /// Creates a variable.
     pub async fn create_variable(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         variable: Variable,
     ) -> Result<(), CoreError> {
-        Ok(self.store().create_variable(variable).await?)
+        Ok(self
+            .store()
+            .create_variable(variable, &actor.author())
+            .await?)
     }
 
     /// Changes a variable; `value: None` keeps the stored value.
     pub async fn update_variable(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         name: &str,
         description: String,
         is_secret: bool,
@@ -44,12 +50,15 @@ impl Kiln {
             is_secret,
             value,
         };
-        Ok(self.store().update_variable(name, edit).await?)
+        Ok(self
+            .store()
+            .update_variable(name, edit, &actor.author())
+            .await?)
     }
 
     /// Deletes a variable.
-    pub async fn delete_variable(&self, _actor: &Actor, name: &str) -> Result<(), CoreError> {
-        Ok(self.store().delete_variable(name).await?)
+    pub async fn delete_variable(&self, actor: &Actor, name: &str) -> Result<(), CoreError> {
+        Ok(self.store().delete_variable(name, &actor.author()).await?)
     }
 
     /// The accounts of one kind, without tokens.
@@ -59,9 +68,18 @@ impl Kiln {
         kind: AccountKind,
     ) -> Result<Vec<AccountView>, CoreError> {
         let accounts = self.store().list_accounts(store_kind(kind)).await?;
+        let resource = match kind {
+            AccountKind::Git => ResourceKind::GitAccount,
+            AccountKind::Registry => ResourceKind::RegistryAccount,
+        };
+        let revisions = self.store().revisions(resource).await?;
         Ok(accounts
             .into_iter()
             .map(|a| AccountView {
+                revision: revisions
+                    .get(&format!("{}/{}", a.domain, a.username))
+                    .copied()
+                    .unwrap_or(0),
                 has_token: !a.token.is_empty(),
                 domain: a.domain,
                 username: a.username,
@@ -72,7 +90,7 @@ impl Kiln {
     /// Creates an account (domain and username trimmed).
     pub async fn create_account(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
         domain: &str,
         username: &str,
@@ -85,14 +103,14 @@ impl Kiln {
         };
         Ok(self
             .store()
-            .create_account(store_kind(kind), account)
+            .create_account(store_kind(kind), account, &actor.author())
             .await?)
     }
 
     /// Replaces an account's token.
     pub async fn set_account_token(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
         domain: &str,
         username: &str,
@@ -100,28 +118,35 @@ impl Kiln {
     ) -> Result<(), CoreError> {
         Ok(self
             .store()
-            .set_account_token(store_kind(kind), domain, username, token)
+            .set_account_token(store_kind(kind), domain, username, token, &actor.author())
             .await?)
     }
 
     /// Deletes an account (refused while a build or repo uses it).
     pub async fn delete_account(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
         domain: &str,
         username: &str,
     ) -> Result<(), CoreError> {
         Ok(self
             .store()
-            .delete_account(store_kind(kind), domain, username)
+            .delete_account(store_kind(kind), domain, username, &actor.author())
             .await?)
     }
 
     /// Every alerter, its URL reduced to the host.
     pub async fn alerters(&self, _actor: &Actor) -> Result<Vec<AlerterView>, CoreError> {
         let alerters = self.store().list_alerters().await?;
-        Ok(alerters.into_iter().map(alerter_view).collect())
+        let revisions = self.store().revisions(ResourceKind::Alerter).await?;
+        Ok(alerters
+            .into_iter()
+            .map(|a| {
+                let revision = revisions.get(a.name.as_str()).copied().unwrap_or(0);
+                alerter_view(a, revision)
+            })
+            .collect())
     }
 }
 
@@ -132,9 +157,10 @@ fn store_kind(kind: AccountKind) -> kiln_store::AccountKind {
     }
 }
 
-fn alerter_view(alerter: Alerter) -> AlerterView {
+fn alerter_view(alerter: Alerter, revision: i64) -> AlerterView {
     let config = alerter.config;
     AlerterView {
+        revision,
         name: alerter.name.to_string(),
         description: alerter.description,
         tags: alerter.tags,

@@ -18,16 +18,11 @@ pub struct LogFollow {
 
 impl Kiln {
     /// Starts a run of `build` in the background and answers its record
-    /// (queued). `trigger` is recorded on the run; None records the actor's
-    /// ([`Actor::trigger`]). Refused (409) while the build has a live run.
-    pub async fn start_run(
-        &self,
-        actor: &Actor,
-        build: &str,
-        trigger: Option<String>,
-    ) -> Result<RunView, CoreError> {
-        let trigger = trigger.unwrap_or_else(|| actor.trigger().to_string());
-        let run = self.runs().start(build, &trigger).await?;
+    /// (queued). The run records what started it from the actor
+    /// ([`Actor::trigger`]), never from a request body. Refused (409) while
+    /// the build has a live run.
+    pub async fn start_run(&self, actor: &Actor, build: &str) -> Result<RunView, CoreError> {
+        let run = self.runs().start(build, &actor.trigger().label()).await?;
         Ok(view(self.runs(), run))
     }
 

@@ -40,7 +40,7 @@ impl Kiln {
     /// `force_version` lets it lower a build's version (otherwise 422).
     pub async fn sync(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         toml: &str,
         dry_run: bool,
         options: PlanOptions,
@@ -50,7 +50,10 @@ impl Kiln {
         // toml's message quotes the file, which holds secrets.
         let file = kiln_domain::sync::parse(toml)
             .map_err(|e| CoreError::Malformed(crate::hide_input(&e.to_string())))?;
-        let outcome = self.store().sync_with(&file, dry_run, options).await?;
+        let outcome = self
+            .store()
+            .sync_with(&file, dry_run, options, &actor.sync_author())
+            .await?;
         Ok(SyncReport {
             applied: outcome.applied,
             dry_run,

@@ -3,6 +3,7 @@
 //! run a push asks for.
 
 use super::runs::view;
+use crate::actor::{Trigger, TAG_TRIGGER};
 use crate::runs::StartOptions;
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::RunView;
@@ -14,8 +15,6 @@ use std::time::Duration;
 /// How long a push waits for the build's live run to stop before starting
 /// its own (Komodo waits about 10 s).
 const REPLACE_WAIT: Duration = Duration::from_secs(10);
-/// The trigger of runs started by tag pushes: `webhook tag <tag>`.
-const TAG_TRIGGER: &str = "webhook tag ";
 
 /// The build a listener path names.
 #[derive(Clone, Debug)]
@@ -81,19 +80,19 @@ impl Kiln {
             .into_iter()
             .find(|run| run.status.is_live() && run.trigger.starts_with(TAG_TRIGGER))
         {
-            return Err(CoreError::Conflict(format!(
+            return Err(CoreError::conflict(format!(
                 "build '{build}' is building a tag (run {}, {}); webhooks do not cancel tag runs, deliver this push again once it ends",
                 run.id, run.trigger
             )));
         }
         let (trigger, options) = match start {
-            WebhookStart::Branch => ("webhook".to_string(), StartOptions::default()),
+            WebhookStart::Branch => (Trigger::Webhook, StartOptions::default()),
             WebhookStart::Tag {
                 tag,
                 version,
                 commit,
             } => (
-                format!("{TAG_TRIGGER}{tag}"),
+                Trigger::WebhookTag(tag),
                 StartOptions {
                     version: Some(version),
                     commit: Some(commit),
@@ -102,7 +101,7 @@ impl Kiln {
         };
         let run = self
             .runs()
-            .start_replacing_with(build, &trigger, REPLACE_WAIT, options)
+            .start_replacing_with(build, &trigger.label(), REPLACE_WAIT, options)
             .await?;
         Ok(view(self.runs(), run))
     }

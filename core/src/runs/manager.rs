@@ -1,5 +1,7 @@
 use super::job::{job_for, ResolvedBuilder};
 use super::log::{Follow, RunLog};
+use crate::Actor;
+use kiln_domain::history::{Author, Door};
 use kiln_domain::{Run, RunStatus, StageRecord, Stream, Version};
 use kiln_engine::{LogSink, RunResult};
 use kiln_store::{NewRun, RunEnd, Store, StoreError};
@@ -149,7 +151,9 @@ impl RunManager {
         options: StartOptions,
     ) -> Result<Run, RunError> {
         let store = &self.inner.store;
-        let mut build = store.build(build_name).await?;
+        let stored = store.build_revised(build_name).await?;
+        let build_id = stored.id;
+        let mut build = stored.value;
         if let Some(commit) = options.commit {
             build.config.commit = commit;
         }
@@ -170,6 +174,7 @@ impl RunManager {
         }
         let run = store
             .create_run(NewRun {
+                build_id,
                 build_name: build_name.to_string(),
                 builder: builder.name.clone(),
                 trigger: trigger.to_string(),
@@ -292,7 +297,16 @@ impl RunManager {
             .map(|l| l.cancel.clone())
     }
 
-    fn live_run_of(&self, build_name: &str) -> Option<i64> {
+    /// The clone cache directory of the build called `build_name`.
+    pub fn cache_dir_of(&self, build_name: &str) -> PathBuf {
+        self.inner
+            .settings
+            .cache_dir
+            .join(super::job::cache_name(build_name))
+    }
+
+    /// The build's live (queued or running) run, if any.
+    pub fn live_run_of(&self, build_name: &str) -> Option<i64> {
         let live = self.inner.live.lock().ok()?;
         live.get(build_name).map(|l| l.run_id)
     }
@@ -362,7 +376,8 @@ impl RunManager {
             }
         };
         if succeeded && build.config.auto_increment_version && version > build.config.version {
-            if let Err(e) = store.set_build_version(&build_name, version).await {
+            let author = Author::new(Actor::System.name(), Door::Run);
+            if let Err(e) = store.set_build_version(&build_name, version, &author).await {
                 tracing::error!(build = %build_name, error = %e, "cannot save the new version");
             }
         }

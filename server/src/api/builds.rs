@@ -1,3 +1,4 @@
+use super::actor::ApiActor;
 use super::ApiError;
 use crate::serve::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -5,19 +6,107 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kiln_core::Actor;
+use kiln_api::{Patch, Revised};
+use kiln_core::{Actor, CoreError};
+use kiln_domain::history::HistoryEntry;
 use kiln_domain::Build;
+use serde::Deserialize;
+use serde_json::Value;
 
-/// `GET /api/v1/builds`: secret args and webhook secrets are shown as placeholders.
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Build>>, ApiError> {
-    Ok(Json(state.kiln.builds(&Actor::Api).await?))
+/// `GET /api/v1/builds`: every build with its `id` and `revision`; secret
+/// args and webhook secrets are shown as placeholders.
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Revised<Build>>>, ApiError> {
+    Ok(Json(state.kiln.builds_revised(&Actor::Api).await?))
 }
 
+/// `GET /api/v1/builds/{name}`: the build (secrets as placeholders) with
+/// its `id` and `revision` beside its fields; 404.
 pub async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
-) -> Result<Json<Build>, ApiError> {
-    Ok(Json(state.kiln.build(&Actor::Api, &name).await?))
+) -> Result<Json<Revised<Build>>, ApiError> {
+    Ok(Json(state.kiln.build_revised(&Actor::Api, &name).await?))
+}
+
+/// `PATCH /api/v1/builds/{name}` with `{"revision": N, "config": {…changed
+/// fields…}, "description": …, "tags": […]}` (each optional but
+/// `revision`): 200 and the build as stored with its new `revision`; 409
+/// with `conflicts` when a patched field changed since `revision` (a stale
+/// patch touching other fields is merged); 404; 422 for an unknown field
+/// or a build that fails validation (the sentence names the field).
+pub async fn patch(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(name): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let patch = match read_patch(body) {
+        Ok(patch) => patch,
+        Err(refusal) => return Ok(*refusal),
+    };
+    let saved = state.kiln.patch_build(&actor, &name, patch).await?;
+    Ok(Json(saved).into_response())
+}
+
+/// A patch body, or the answer refusing it (400 for JSON that does not
+/// parse, 422 for one that is not a patch, axum's other rejections as
+/// they are).
+pub(super) fn read_patch(body: Result<Json<Value>, JsonRejection>) -> Result<Patch, Box<Response>> {
+    let body = match body {
+        Ok(Json(body)) => body,
+        Err(JsonRejection::JsonSyntaxError(e)) => {
+            return Err(Box::new(
+                ApiError::BadRequest(e.body_text()).into_response(),
+            ))
+        }
+        Err(other) => return Err(Box::new(other.into_response())),
+    };
+    Patch::from_body(body)
+        .map_err(|e| Box::new(ApiError::Core(CoreError::Invalid(e)).into_response()))
+}
+
+/// The body of rename and copy.
+#[derive(Debug, Deserialize)]
+pub struct NewName {
+    to: String,
+}
+
+/// `POST /api/v1/builds/{name}/rename` with `{"to": "new-name"}`: 200 and
+/// the renamed build (same id: its runs and history stay); 404; 409 for a
+/// taken name or a live run; 422 for an invalid name.
+pub async fn rename(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(name): Path<String>,
+    Json(body): Json<NewName>,
+) -> Result<Json<Revised<Build>>, ApiError> {
+    Ok(Json(
+        state.kiln.rename_build(&actor, &name, &body.to).await?,
+    ))
+}
+
+/// `POST /api/v1/builds/{name}/copy` with `{"to": "new-name"}`: 201 and the
+/// new build (a new id, revision 1, no runs or history of the original);
+/// 404; 409 for a taken name; 422 for an invalid one.
+pub async fn copy(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(name): Path<String>,
+    Json(body): Json<NewName>,
+) -> Result<(StatusCode, Json<Revised<Build>>), ApiError> {
+    let copy = state.kiln.copy_build(&actor, &name, &body.to).await?;
+    Ok((StatusCode::CREATED, Json(copy)))
+}
+
+/// `GET /api/v1/builds/{name}/history`: every recorded change, newest
+/// first: `[{"kind", "resource_id", "name", "revision", "action", "actor",
+/// "door", "at_ms", "changes": [{"field", "before", "after", "secret"}]}]`
+/// (secret fields without values); 404.
+pub async fn history(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    Ok(Json(state.kiln.build_history(&Actor::Api, &name).await?))
 }
 
 /// `POST /api/v1/builds` with a build as JSON: 201 and the build (secrets
@@ -28,6 +117,7 @@ pub async fn get_one(
 /// API's refusal layer.
 pub async fn create(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     body: Result<Json<Build>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let build = match body {
@@ -41,14 +131,17 @@ pub async fn create(
         }
         Err(other) => return Ok(other.into_response()),
     };
-    let created = state.kiln.create_build(&Actor::Api, build).await?;
+    let created = state.kiln.create_build(&actor, build).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
+/// `DELETE /api/v1/builds/{name}`: 204; the build's runs, their logs and
+/// its clone cache go with it; 404; 409 while it has a live run.
 pub async fn delete(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.kiln.delete_build(&Actor::Api, &name).await?;
+    state.kiln.delete_build(&actor, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

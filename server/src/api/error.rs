@@ -6,8 +6,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kiln_core::CoreError;
 
-/// Every error the JSON API answers with: `{"error": "..."}` and a status.
-/// Internal details are logged by the core, never sent.
+/// Every error the JSON API answers with: `{"error": "..."}` and a status;
+/// a stale patch's 409 adds `"conflicts": [{"field", "current",
+/// "changed_by", "door", "at_ms", "revision"}]`. Internal details are
+/// logged by the core, never sent.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// No such endpoint (404).
@@ -27,7 +29,7 @@ pub fn core_status(err: &CoreError) -> StatusCode {
         CoreError::NotFound(_) => StatusCode::NOT_FOUND,
         CoreError::Malformed(_) => StatusCode::BAD_REQUEST,
         CoreError::Invalid(_) | CoreError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        CoreError::Conflict(_) => StatusCode::CONFLICT,
+        CoreError::Conflict { .. } => StatusCode::CONFLICT,
         CoreError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -39,10 +41,12 @@ impl IntoResponse for ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Core(err) => core_status(err),
         };
-        (
-            status,
-            Json(serde_json::json!({ "error": self.to_string() })),
-        )
-            .into_response()
+        let body = match &self {
+            Self::Core(CoreError::Conflict { message, fields }) if !fields.is_empty() => {
+                serde_json::json!({ "error": message, "conflicts": fields })
+            }
+            _ => serde_json::json!({ "error": self.to_string() }),
+        };
+        (status, Json(body)).into_response()
     }
 }

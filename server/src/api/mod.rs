@@ -1,12 +1,14 @@
-//! The JSON API under `/api/v1/`: thin handlers over the store. Request
+//! The JSON API under `/api/v1/`: thin handlers over the core. Request
 //! bodies are limited to `KILN_MAX_BODY_BYTES`, and every refusal is
 //! `{"error": "..."}` (`refusal.rs`).
 
+mod actor;
 mod alerters;
 mod builders;
 mod builds;
 mod error;
 mod host_dockerfile;
+mod patch;
 mod refusal;
 mod runs;
 mod sync;
@@ -14,9 +16,10 @@ mod webhook;
 
 use crate::serve::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 
+pub use actor::CLIENT_HEADER;
 pub use error::{core_status, ApiError};
 
 /// `/api/v1` as one service, for `Router::nest_service`: the routes with
@@ -40,8 +43,13 @@ fn routes(max_body_bytes: usize) -> Router<AppState> {
         .route("/builds", get(builds::list).post(builds::create))
         .route(
             "/builds/{name}",
-            get(builds::get_one).delete(builds::delete),
+            get(builds::get_one)
+                .patch(builds::patch)
+                .delete(builds::delete),
         )
+        .route("/builds/{name}/rename", post(builds::rename))
+        .route("/builds/{name}/copy", post(builds::copy))
+        .route("/builds/{name}/history", get(builds::history))
         .route("/builds/{name}/run", post(runs::start))
         .route("/builds/{name}/runs", get(runs::of_build))
         .route(
@@ -53,6 +61,18 @@ fn routes(max_body_bytes: usize) -> Router<AppState> {
         .route("/runs/{id}/log", get(runs::log))
         .route("/runs/{id}/cancel", post(runs::cancel))
         .route("/builders", get(builders::list))
+        .route("/builders/{name}", patch(patch::builder))
+        .route("/repos/{name}", patch(patch::repo))
+        .route("/variables/{name}", patch(patch::variable))
+        .route("/alerters/{name}", patch(patch::alerter))
+        .route(
+            "/git-accounts/{domain}/{username}",
+            patch(patch::git_account),
+        )
+        .route(
+            "/registry-accounts/{domain}/{username}",
+            patch(patch::registry_account),
+        )
         .route("/alerters", get(alerters::list))
         .route("/sync", get(sync::export).post(sync::apply))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })

@@ -1,6 +1,7 @@
 //! Runs over the JSON API: start, read, cancel, and the live log as
 //! Server-Sent Events.
 
+use super::actor::ApiActor;
 use super::ApiError;
 use crate::serve::AppState;
 use axum::extract::{Path, State};
@@ -11,7 +12,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 use kiln_api::{RunJson, RunView};
 use kiln_core::{Actor, Kiln, LogEvent};
 use kiln_domain::LogLine;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::convert::Infallible;
 
 /// How many runs `GET /api/v1/builds/{name}/runs` lists.
@@ -21,11 +22,6 @@ fn json(view: RunView) -> RunJson {
     RunJson::of(view, kiln_core::now_ms())
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct StartBody {
-    trigger: Option<String>,
-}
-
 #[derive(Debug, Serialize)]
 pub struct Started {
     run_id: i64,
@@ -33,25 +29,28 @@ pub struct Started {
     queue_position: Option<usize>,
 }
 
-/// `POST /api/v1/builds/{name}/run`
+/// `POST /api/v1/builds/{name}/run`: 202 with the queued run. The run
+/// records what started it from the caller (`api`, or `cli` for the
+/// command line), never from the body: an empty body or a JSON object
+/// (its fields are ignored); 400 for anything else.
 pub async fn start(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(name): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
-    let body: StartBody = if body.iter().all(u8::is_ascii_whitespace) {
-        StartBody::default()
-    } else {
-        serde_json::from_slice::<Option<StartBody>>(&body)
-            .map_err(|e| ApiError::BadRequest(format!("run request: {e}")))?
-            .unwrap_or_default()
-    };
-    // The CLI says so in its request; other clients are the API.
-    let actor = match body.trigger.as_deref() {
-        Some("cli") => Actor::Cli,
-        _ => Actor::Api,
-    };
-    let view = state.kiln.start_run(&actor, &name, body.trigger).await?;
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(serde_json::Value::Object(_) | serde_json::Value::Null) => {}
+            Ok(_) => {
+                return Err(ApiError::BadRequest(
+                    "run request: expected a JSON object or nothing".into(),
+                ))
+            }
+            Err(e) => return Err(ApiError::BadRequest(format!("run request: {e}"))),
+        }
+    }
+    let view = state.kiln.start_run(&actor, &name).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Started {

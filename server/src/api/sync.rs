@@ -1,6 +1,7 @@
 //! `/api/v1/sync`: plan, apply and export Komodo-compatible TOML (the
 //! CLI's `kiln sync` talks to these).
 
+use super::actor::ApiActor;
 use super::ApiError;
 use crate::serve::AppState;
 use axum::extract::{Query, State};
@@ -40,13 +41,14 @@ pub struct ApplyAnswer {
 /// `force_version`.
 pub async fn apply(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Query(params): Query<ApplyParams>,
     body: String,
 ) -> Result<Json<ApplyAnswer>, ApiError> {
     let report = state
         .kiln
         .sync(
-            &Actor::Api,
+            &actor,
             &body,
             params.dry_run,
             PlanOptions {

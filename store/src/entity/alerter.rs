@@ -14,6 +14,8 @@ pub struct Model {
     pub config: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Incremented by every write; 1 when created.
+    pub revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod build;
 pub mod builder;
 pub mod ec2_instance;
 pub mod git_account;
+pub mod history;
 pub mod registry_account;
 pub mod repo;
 pub mod run;

@@ -5,6 +5,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// The build this run belongs to (None only for runs of builds deleted
+    /// before ids were recorded).
+    pub build_id: Option<i64>,
     pub build_name: String,
     pub builder: String,
     pub trigger: String,

@@ -1,13 +1,17 @@
-//! The build being edited: the saved build, the draft, the server's
-//! validation of the draft, and the draft kept in localStorage so unsaved
-//! changes survive a reload.
+//! The build being edited: the build at the revision the edits started
+//! from, the draft, the server's validation of the draft, and the draft
+//! kept in localStorage (with its revision) so unsaved changes survive a
+//! reload. A save sends only the fields the draft changed, with that
+//! revision (`patch.rs`); a conflict is shown with reload and re-apply.
 
-use crate::api::{check_build, error_text, save_build};
+use super::patch::{apply_changes, changes, Changes};
+use crate::api::{check_build, error_text, patch_build};
 use crate::browser::{draft_clear, draft_load, draft_save};
 use crate::components::parse_json;
-use kiln_api::SaveAnswer;
+use kiln_api::{FieldConflict, SaveAnswer};
 use kiln_domain::{Build, BuildConfig, ValidationError};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// One field of a build's config: how to read and write it.
@@ -43,28 +47,59 @@ pub enum SaveState {
     Saved,
     Invalid(usize),
     Failed(String),
+    /// Someone else changed fields this draft changes.
+    Conflicted,
+}
+
+/// A stale save's conflicts: the fields, and the build as it is now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub fields: Vec<FieldConflict>,
+    pub current: Build,
+    pub revision: i64,
+}
+
+/// What localStorage keeps of an unsaved draft: the build at the revision
+/// the edits started from, and the draft.
+#[derive(Serialize, Deserialize)]
+struct StoredDraft {
+    revision: i64,
+    base: Build,
+    draft: Build,
 }
 
 /// The editing state shared by the build page's tabs (Leptos context).
 #[derive(Clone, Copy)]
 pub struct Draft {
+    /// The build at [`Draft::revision`]: what the draft's edits are
+    /// relative to.
     pub saved: RwSignal<Build>,
+    /// The revision of `saved`, sent with a save.
+    pub revision: RwSignal<i64>,
     pub draft: RwSignal<Build>,
     pub errors: RwSignal<Vec<ValidationError>>,
     /// The draft was brought back from localStorage.
     pub restored: RwSignal<bool>,
     pub save_state: RwSignal<SaveState>,
+    /// The last save's conflicts, until reloaded or re-applied.
+    pub conflict: RwSignal<Option<Conflict>>,
+    /// The build as the page loaded it (what Discard goes back to).
+    loaded: StoredValue<(Build, i64)>,
 }
 
 impl Draft {
-    /// Starts editing `build` and wires persistence and validation.
-    pub fn new(build: Build) -> Self {
+    /// Starts editing `build` at `revision` and wires persistence and
+    /// validation.
+    pub fn new(build: Build, revision: i64) -> Self {
         let draft = Self {
             saved: RwSignal::new(build.clone()),
-            draft: RwSignal::new(build),
+            revision: RwSignal::new(revision),
+            draft: RwSignal::new(build.clone()),
             errors: RwSignal::new(Vec::new()),
             restored: RwSignal::new(false),
             save_state: RwSignal::new(SaveState::Idle),
+            conflict: RwSignal::new(None),
+            loaded: StoredValue::new((build, revision)),
         };
         draft.keep_in_storage();
         draft.validate_on_change();
@@ -99,23 +134,74 @@ impl Draft {
         self.errors.into()
     }
 
-    /// Throws the draft away.
+    /// Throws the draft away: back to the build as the page loaded it (or
+    /// as the last save stored it).
     pub fn discard(&self) {
-        self.draft.set(self.saved.get_untracked());
+        let (build, revision) = self.loaded.get_value();
+        self.rebase(build.clone(), revision);
+        self.draft.set(build);
         self.errors.set(Vec::new());
         self.restored.set(false);
         self.save_state.set(SaveState::Idle);
     }
 
-    /// Sends the draft to the server; validation problems land in `errors`.
+    /// After a conflict: drops my edits and shows the build as it is now.
+    pub fn reload(&self) {
+        if let Some(conflict) = self.conflict.get_untracked() {
+            self.loaded
+                .set_value((conflict.current.clone(), conflict.revision));
+            self.rebase(conflict.current.clone(), conflict.revision);
+            self.draft.set(conflict.current);
+        }
+        self.errors.set(Vec::new());
+        self.restored.set(false);
+        self.save_state.set(SaveState::Idle);
+    }
+
+    /// After a conflict: lays my edits over the build as it is now and
+    /// saves them at its revision (overwriting the conflicting fields).
+    pub fn reapply(&self) {
+        let Some(conflict) = self.conflict.get_untracked() else {
+            return;
+        };
+        let mine = self.changes();
+        let Some(draft) = apply_changes(&conflict.current, &mine) else {
+            self.save_state
+                .set(SaveState::Failed("cannot re-apply these edits".into()));
+            return;
+        };
+        self.rebase(conflict.current, conflict.revision);
+        self.draft.set(draft);
+        self.save();
+    }
+
+    fn rebase(&self, build: Build, revision: i64) {
+        self.saved.set(build);
+        self.revision.set(revision);
+        self.conflict.set(None);
+    }
+
+    /// What the draft changed since `saved`.
+    fn changes(&self) -> Changes {
+        self.draft
+            .with_untracked(|d| self.saved.with_untracked(|s| changes(s, d)))
+    }
+
+    /// Sends the fields the draft changed, with the revision they started
+    /// from; validation problems land in `errors`, conflicts in `conflict`.
     pub fn save(&self) {
         let this = *self;
-        let build = self.draft.get_untracked();
+        let mine = self.changes();
+        let revision = self.revision.get_untracked();
+        let name = self.name();
         this.save_state.set(SaveState::Saving);
         leptos::task::spawn_local(async move {
-            match save_build(build).await {
-                Ok(SaveAnswer::Saved(stored)) => {
-                    this.saved.set((*stored).clone());
+            let answer =
+                patch_build(name, revision, mine.config, mine.description, mine.tags).await;
+            match answer {
+                Ok(SaveAnswer::Saved(stored, revision)) => {
+                    this.loaded.set_value(((*stored).clone(), revision));
+                    this.rebase((*stored).clone(), revision);
                     this.draft.set(*stored);
                     this.errors.set(Vec::new());
                     this.restored.set(false);
@@ -124,6 +210,14 @@ impl Draft {
                 Ok(SaveAnswer::Invalid(errors)) => {
                     this.save_state.set(SaveState::Invalid(errors.len()));
                     this.errors.set(errors);
+                }
+                Ok(SaveAnswer::Conflict(fields, current, revision)) => {
+                    this.conflict.set(Some(Conflict {
+                        fields,
+                        current: *current,
+                        revision,
+                    }));
+                    this.save_state.set(SaveState::Conflicted);
                 }
                 Err(e) => this.save_state.set(SaveState::Failed(error_text(&e))),
             }
@@ -134,30 +228,38 @@ impl Draft {
         format!("kiln:draft:build:{}", self.name())
     }
 
-    /// First run: brings back a stored draft. Later runs: stores the draft
-    /// while it differs from the saved build, forgets it otherwise.
+    /// First run: brings back a stored draft with the revision it started
+    /// from. Later runs: stores the draft (and its base and revision) while
+    /// it differs from its base, forgets it otherwise.
     fn keep_in_storage(&self) {
         let this = *self;
         let key = self.storage_key();
         Effect::new(move |started: Option<()>| {
             let current = this.draft.get();
             if started.is_none() {
-                let stored = draft_load(&key).and_then(|json| parse_json::<Build>(&json).ok());
-                if let Some(stored) = stored {
-                    let differs = this
-                        .saved
-                        .with_untracked(|s| *s != stored && s.name == stored.name);
-                    if differs {
-                        this.draft.set(stored);
+                let stored =
+                    draft_load(&key).and_then(|json| parse_json::<StoredDraft>(&json).ok());
+                match stored {
+                    Some(stored)
+                        if stored.draft != stored.base
+                            && this.saved.with_untracked(|s| s.name == stored.draft.name) =>
+                    {
+                        this.saved.set(stored.base);
+                        this.revision.set(stored.revision);
+                        this.draft.set(stored.draft);
                         this.restored.set(true);
-                    } else {
-                        draft_clear(&key);
                     }
+                    _ => draft_clear(&key),
                 }
                 return;
             }
             if this.saved.with_untracked(|s| *s != current) {
-                if let Ok(json) = serde_json::to_string(&current) {
+                let stored = StoredDraft {
+                    revision: this.revision.get_untracked(),
+                    base: this.saved.get_untracked(),
+                    draft: current,
+                };
+                if let Ok(json) = serde_json::to_string(&stored) {
                     draft_save(&key, &json);
                 }
             } else {

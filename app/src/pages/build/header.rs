@@ -70,13 +70,21 @@ fn SaveBar(draft: Draft) -> impl IntoView {
         SaveState::Saved if !dirty.get() => "Saved.".to_string(),
         SaveState::Invalid(n) => format!("Not saved: {n} problem(s), see the fields below."),
         SaveState::Failed(m) => format!("Not saved: {m}"),
+        SaveState::Conflicted => {
+            "Not saved: someone else changed some of these fields since you started.".to_string()
+        }
         _ if draft.restored.get() && dirty.get() => {
             "Unsaved changes from your last visit were restored.".to_string()
         }
         _ if dirty.get() => "Unsaved changes.".to_string(),
         _ => String::new(),
     };
-    let failed = move || matches!(state(), SaveState::Invalid(_) | SaveState::Failed(_));
+    let failed = move || {
+        matches!(
+            state(),
+            SaveState::Invalid(_) | SaveState::Failed(_) | SaveState::Conflicted
+        )
+    };
     view! {
         <div class="savebar" class:dirty=move || dirty.get() id="savebar">
             <span class="save-message" class:error=failed role="status">{message}</span>
@@ -87,6 +95,46 @@ fn SaveBar(draft: Draft) -> impl IntoView {
                 disabled=move || !dirty.get()
                 on:click=move |_| draft.discard()>"Discard"</button>
         </div>
+        <ConflictPanel draft/>
+    }
+}
+
+/// A stale save's conflicts: each field with its current value and who
+/// changed it, and the two ways on.
+#[component]
+fn ConflictPanel(draft: Draft) -> impl IntoView {
+    move || {
+        draft.conflict.with(|conflict| {
+            conflict.as_ref().map(|conflict| {
+                let rows = conflict
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let current = match &f.current {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        view! {
+                            <li data-field=f.field.clone()>
+                                <code>{f.field.clone()}</code>" is now "
+                                <code class="current">{current}</code>
+                                {format!(" (changed by {} via {}, revision {})", f.changed_by, f.door, f.revision)}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="conflict" role="alert" id="save-conflict">
+                        <p>"These fields were changed by someone else since you started editing:"</p>
+                        <ul>{rows}</ul>
+                        <button type="button" id="conflict-reload" class="secondary"
+                            on:click=move |_| draft.reload()>"Reload (drop my edits)"</button>
+                        <button type="button" id="conflict-reapply"
+                            on:click=move |_| draft.reapply()>"Re-apply my edits"</button>
+                    </div>
+                }
+            })
+        })
     }
 }
 

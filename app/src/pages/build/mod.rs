@@ -1,16 +1,20 @@
-//! The build page: header, quick links, the save bar and three tabs
-//! (Config, Dockerfile, Runs) as child routes sharing one [`Draft`].
+//! The build page: header, quick links, the save bar (with a save's
+//! conflicts) and four tabs (Config, Dockerfile, Runs, History) as child
+//! routes sharing one [`Draft`].
 
 mod chart;
 mod config;
 mod dockerfile;
 pub(crate) mod draft;
 mod header;
+mod history_tab;
+mod patch;
 mod runs_tab;
 mod tag_preview;
 
 pub use config::ConfigTab;
 pub use dockerfile::DockerfileTab;
+pub use history_tab::HistoryTab;
 pub use runs_tab::RunsTab;
 
 use crate::api::get_build_page;
@@ -50,7 +54,7 @@ pub fn BuildPage() -> impl IntoView {
 
 #[component]
 fn BuildLoaded(data: BuildPageData) -> impl IntoView {
-    let draft = Draft::new(data.build.clone());
+    let draft = Draft::new(data.build.clone(), data.revision);
     provide_context(draft);
     let base = format!("/builds/{}", encode_segment(data.build.name.as_str()));
     provide_context(BuildPageInfo {
@@ -62,6 +66,7 @@ fn BuildLoaded(data: BuildPageData) -> impl IntoView {
             <A href=base.clone() exact=true>"Config"</A>
             <A href=format!("{base}/dockerfile")>"Dockerfile"</A>
             <A href=format!("{base}/runs")>"Runs"</A>
+            <A href=format!("{base}/history")>"History"</A>
         </nav>
         <section class="tab-panel">
             <Outlet/>
