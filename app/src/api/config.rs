@@ -23,8 +23,10 @@ pub async fn patch_build(
     use serde_json::{Map, Value};
     let kiln = kiln()?;
     let mut fields = Map::new();
-    let config: Map<String, Value> = serde_json::from_str(&config)
-        .map_err(|e| ServerFnError::new(format!("changed config fields: {e}")))?;
+    let config: Map<String, Value> = serde_json::from_str(&config).map_err(|e| {
+        let message = kiln_core::hide_input(&e.to_string());
+        ServerFnError::new(format!("changed config fields: {message}"))
+    })?;
     if !config.is_empty() {
         fields.insert("config".into(), Value::Object(config));
     }

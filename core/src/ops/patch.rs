@@ -283,8 +283,13 @@ impl Item {
             key: &str,
             value: Value,
         ) -> Result<T, CoreError> {
-            serde_json::from_value(value)
-                .map_err(|e| CoreError::Invalid(format!("{kind} '{key}': {e}")))
+            // serde quotes a wrongly typed string, which may be a secret.
+            serde_json::from_value(value).map_err(|e| {
+                CoreError::Invalid(format!(
+                    "{kind} '{key}': {}",
+                    crate::hide_input(&e.to_string())
+                ))
+            })
         }
         Ok(match kind {
             ResourceKind::Build => {
