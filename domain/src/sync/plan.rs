@@ -1,9 +1,11 @@
 use super::merge::Merger;
 use super::resolve::{resolve, SuppliedSecret};
 use super::{ResourceKind, SyncError, SyncFile};
+use crate::history::SecretFields;
 use crate::validation::{validate_change_with, ChangeRules};
 use crate::Catalog;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// What applying a sync file does: the resulting catalog and the changes
@@ -130,49 +132,44 @@ pub fn plan_with(
     })
 }
 
-/// The secret paths of each kind, as [`changed_fields`](super::diff) names
-/// them.
-fn is_secret_field(kind: ResourceKind, field: &str) -> bool {
-    let secret: &[&str] = match kind {
-        ResourceKind::Build => &["config.secret_args", "config.webhook_secret"],
-        ResourceKind::Builder => &["config.params.passkey"],
-        ResourceKind::Variable => &["value"],
-        ResourceKind::GitAccount | ResourceKind::RegistryAccount => &["token"],
-        ResourceKind::Alerter => &["config.endpoint.params.url"],
-        ResourceKind::Repo => &[],
-    };
-    secret.contains(&field)
-}
-
 /// Marks secret fields as hidden, and lists every secret the file gives for
 /// a resource that exists and stays, even when it equals the stored one.
+/// Secret fields are the history's ([`SecretFields`]; a variable's `value`
+/// counts as secret here whether or not the variable is).
 fn hide_secrets(changes: &mut Vec<Change>, supplied: &[SuppliedSecret]) {
     for change in changes.iter_mut() {
+        let secrets = SecretFields::of(change.kind, true);
         for field in &mut change.fields {
-            if is_secret_field(change.kind, field) {
+            if secrets.covers(field) {
                 field.push_str(HIDDEN_FIELD);
             }
         }
     }
+    // One lookup per supplied secret, not a scan of every change.
+    let mut index: HashMap<(ResourceKind, String), usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.kind, c.name.clone()), i))
+        .collect();
     for secret in supplied {
         let hidden = format!("{}{HIDDEN_FIELD}", secret.field);
-        match changes
-            .iter_mut()
-            .find(|c| c.kind == secret.kind && c.name == secret.name)
-        {
-            Some(change) if change.action == ChangeAction::Update => {
-                if !change.fields.contains(&hidden) {
-                    change.fields.push(hidden);
+        match index.get(&(secret.kind, secret.name.clone())) {
+            Some(&i) if changes[i].action == ChangeAction::Update => {
+                if !changes[i].fields.contains(&hidden) {
+                    changes[i].fields.push(hidden);
                 }
             }
             // Created, or deleted (and so not in the file): nothing to hide.
             Some(_) => {}
-            None => changes.push(Change {
-                kind: secret.kind,
-                name: secret.name.clone(),
-                action: ChangeAction::Update,
-                fields: vec![hidden],
-            }),
+            None => {
+                index.insert((secret.kind, secret.name.clone()), changes.len());
+                changes.push(Change {
+                    kind: secret.kind,
+                    name: secret.name.clone(),
+                    action: ChangeAction::Update,
+                    fields: vec![hidden],
+                });
+            }
         }
     }
 }
