@@ -23,6 +23,11 @@ use crate::Build;
 /// What a set `webhook_secret` (or a line that is not `KEY=value`) shows.
 pub const HIDDEN_SECRET: &str = "<hidden>";
 
+/// What a secret leaf of a resource other than a build (a token, a passkey,
+/// a secret variable's value, an alerter URL) shows in the core's JSON
+/// answers; sent back in a patch, it keeps the stored value.
+pub const SECRET_PLACEHOLDER: &str = "<secret>";
+
 /// `build` with `secret_args` values and `webhook_secret` replaced by placeholders.
 pub fn redact_build(build: &Build) -> Build {
     let mut out = build.clone();

@@ -17,14 +17,12 @@
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::{FieldConflict, Patch, Revised};
 use kiln_domain::history::{at_path, leaf_paths, merge, overlaps, SecretFields};
-use kiln_domain::redact::{redact_build, restore_build};
+use kiln_domain::redact::{redact_build, restore_build, SECRET_PLACEHOLDER};
 use kiln_domain::sync::ResourceKind;
 use kiln_domain::{Alerter, Build, Builder, Catalog, GitAccount, RegistryAccount, Repo, Variable};
 use kiln_store::StoreError;
 use serde_json::Value;
 
-/// How a secret is shown in answers of resources other than builds.
-const SECRET_PLACEHOLDER: &str = "<secret>";
 /// How many times a patch is decided again when another write lands
 /// between its read and its write.
 const ATTEMPTS: usize = 5;
