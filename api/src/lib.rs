@@ -15,6 +15,7 @@ mod page_json;
 mod resources;
 mod revisions;
 mod runs;
+mod users;
 
 pub use alerters::AlerterView;
 pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer, SourceDockerfile};
@@ -24,3 +25,6 @@ pub use page_json::PageJson;
 pub use resources::{AccountKind, AccountView, SyncAnswer, VariableView};
 pub use revisions::{BuildHistory, FieldConflict, Patch, Revised};
 pub use runs::{RunBrief, RunJson, RunPageData, RunView, RunsOfBuild};
+pub use users::{
+    ApiKeyView, CreatedApiKey, GrantView, GroupView, Me, NewApiKey, NewUser, UserChange, UserView,
+};

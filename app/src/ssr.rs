@@ -2,7 +2,7 @@
 //! Leptos context, its error as a server function error, and what only the
 //! current request knows.
 
-use kiln_core::{CoreError, Kiln};
+use kiln_core::{Actor, Caller, CoreError, Kiln};
 use leptos::prelude::*;
 
 /// The application core the server provides per request, or an error if the
@@ -11,10 +11,41 @@ pub fn kiln() -> Result<Kiln, ServerFnError> {
     use_context::<Kiln>().ok_or_else(|| ServerFnError::new("server context is missing"))
 }
 
+/// The signed-in user as the actor of a server function (the identify
+/// layer put the [`Caller`] in the request); 401 when there is none.
+pub fn actor() -> Result<Actor, ServerFnError> {
+    caller()
+        .map(Actor::Ui)
+        .ok_or_else(|| {
+            core_error(CoreError::Unauthenticated(
+                "not signed in (or the session ended); sign in again".into(),
+            ))
+        })
+}
+
+/// The signed-in user of the current request, if any.
+pub fn caller() -> Option<Caller> {
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Caller>().cloned())
+}
+
 /// The one mapping of the core's errors to server function errors: its
 /// message (an internal cause is already logged by the core and reads
-/// "internal error (see the Kiln server log)").
+/// "internal error (see the Kiln server log)"), with the HTTP status the
+/// JSON API would give (401, 403, 404, 409, 422, 429, 500).
 pub fn core_error(err: CoreError) -> ServerFnError {
+    let status = match &err {
+        CoreError::NotFound(_) => http::StatusCode::NOT_FOUND,
+        CoreError::Malformed(_) => http::StatusCode::BAD_REQUEST,
+        CoreError::Invalid(_) | CoreError::Rejected(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::Conflict { .. } => http::StatusCode::CONFLICT,
+        CoreError::Unauthenticated(_) => http::StatusCode::UNAUTHORIZED,
+        CoreError::Forbidden(_) => http::StatusCode::FORBIDDEN,
+        CoreError::TooManyRequests { .. } => http::StatusCode::TOO_MANY_REQUESTS,
+        CoreError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
     ServerFnError::new(err.to_string())
 }
 

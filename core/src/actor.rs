@@ -1,26 +1,29 @@
 //! Who performs an operation, what the history records of it, and what a
 //! run records as having started it.
 
+use crate::auth::Caller;
 use kiln_domain::history::{Author, Door};
 use std::fmt;
 
 /// Who performs an operation on the core, passed first to every method of
-/// [`crate::Kiln`]. Anonymous for now: every door is trusted alike; issue 12
-/// adds users, and access control will be decided here from the actor.
+/// [`crate::Kiln`]: an authenticated user through one of the doors, a
+/// webhook (authenticated by its signature, for one build), or Kiln itself.
+/// The core decides from it what the operation may do (`access.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actor {
-    /// Someone using the web UI (a server function).
-    Ui,
+    /// A user of the web UI (a server function).
+    Ui(Caller),
     /// A client of the JSON API.
-    Api,
+    Api(Caller),
     /// The `kiln` command line (through the JSON API).
-    Cli,
+    Cli(Caller),
     /// A git push delivered to the webhook listener of `build`.
     Webhook {
         /// The build the listener was called for.
         build: String,
     },
-    /// Kiln itself (start-up, timers, a run's version bump).
+    /// Kiln itself (start-up, timers, a run's version bump), or an admin
+    /// command run on the server host (`kiln user create`).
     System,
 }
 
@@ -29,19 +32,27 @@ impl Actor {
     /// core, never taken from a request body).
     pub fn trigger(&self) -> Trigger {
         match self {
-            Self::Ui => Trigger::Ui,
-            Self::Api => Trigger::Api,
-            Self::Cli => Trigger::Cli,
+            Self::Ui(_) => Trigger::Ui,
+            Self::Api(_) => Trigger::Api,
+            Self::Cli(_) => Trigger::Cli,
             Self::Webhook { .. } => Trigger::Webhook,
             Self::System => Trigger::System,
         }
     }
 
-    /// Who, as the history records it: `"anonymous"` for the UI, API and
-    /// CLI (until there are users), `"webhook"`, `"system"`.
-    pub fn name(&self) -> &'static str {
+    /// The authenticated user, for the UI, API and CLI.
+    pub fn caller(&self) -> Option<&Caller> {
         match self {
-            Self::Ui | Self::Api | Self::Cli => "anonymous",
+            Self::Ui(caller) | Self::Api(caller) | Self::Cli(caller) => Some(caller),
+            Self::Webhook { .. } | Self::System => None,
+        }
+    }
+
+    /// Who, as the history records it: the username for the UI, API and
+    /// CLI, `"webhook"`, `"system"`.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Ui(caller) | Self::Api(caller) | Self::Cli(caller) => caller.username(),
             Self::Webhook { .. } => "webhook",
             Self::System => "system",
         }
@@ -50,9 +61,9 @@ impl Actor {
     /// The door this actor came through.
     pub fn door(&self) -> Door {
         match self {
-            Self::Ui => Door::Ui,
-            Self::Api => Door::Api,
-            Self::Cli => Door::Cli,
+            Self::Ui(_) => Door::Ui,
+            Self::Api(_) => Door::Api,
+            Self::Cli(_) => Door::Cli,
             Self::Webhook { .. } => Door::Webhook,
             Self::System => Door::System,
         }
@@ -65,7 +76,7 @@ impl Actor {
 
     /// The history's author of a change this actor makes by applying a
     /// sync file: door `sync`, the actor named with the door the file came
-    /// through (`"anonymous (cli)"`).
+    /// through (`"ann (cli)"`).
     pub fn sync_author(&self) -> Author {
         Author::new(format!("{} ({})", self.name(), self.door()), Door::Sync)
     }

@@ -34,6 +34,21 @@ pub enum CoreError {
         message: String,
         fields: Vec<FieldConflict>,
     },
+    /// No valid credentials: no session or key, an expired session, a
+    /// wrong password, a revoked key, a disabled user (HTTP 401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The actor may not do this; the message names the level it needs
+    /// and the one it has (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed logins for this account or address (HTTP 429):
+    /// try again after `retry_after_secs`.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// Something failed inside Kiln; the cause is in the server log (HTTP 500).
     #[error("internal error (see the Kiln server log)")]
     Internal,

@@ -1,6 +1,7 @@
 //! The façade: [`Kiln`], built once at start-up and shared by every door.
 
 use crate::alerts::{Alerts, RetryPolicy};
+use crate::auth::{AuthSettings, AuthState};
 use crate::aws::{Ec2Builders, Ec2Settings};
 use crate::health::HealthBoard;
 use crate::runs::{RunManager, RunSettings};
@@ -26,6 +27,8 @@ pub struct Settings {
     pub kiln_url: String,
     /// How alerts are retried.
     pub alert_retries: RetryPolicy,
+    /// Session expiry and login limits.
+    pub auth: AuthSettings,
 }
 
 /// Kiln's application core: every operation of every front door, one
@@ -39,6 +42,7 @@ pub(crate) struct Inner {
     pub(crate) store: Store,
     pub(crate) runs: RunManager,
     pub(crate) health: HealthBoard,
+    pub(crate) auth: AuthState,
 }
 
 impl std::fmt::Debug for Kiln {
@@ -63,6 +67,7 @@ impl Kiln {
             ec2,
             kiln_url,
             alert_retries,
+            auth,
         } = settings;
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("creating data dir {}", data_dir.display()))?;
@@ -95,6 +100,40 @@ impl Kiln {
                 store,
                 runs: run_manager,
                 health,
+                auth: AuthState::new(auth),
+            }),
+        })
+    }
+
+    /// Opens the store for an admin command on the server host (`kiln user
+    /// create`, `kiln api-key create`): no background work, no run is
+    /// touched. The command acts as [`crate::Actor::System`].
+    pub async fn open(settings: Settings) -> anyhow::Result<Self> {
+        let Settings {
+            data_dir,
+            database_url,
+            runs,
+            ec2,
+            kiln_url,
+            auth,
+            ..
+        } = settings;
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("creating data dir {}", data_dir.display()))?;
+        let cipher = SecretCipher::load_or_create(&data_dir.join("secret.key"))
+            .context("loading the secret key")?;
+        let store = Store::connect(database_url.expose(), cipher)
+            .await
+            .context("opening the database (KILN_DATABASE_URL)")?;
+        let installation = crate::aws::load_installation_id(&data_dir)?;
+        let ec2 = Ec2Builders::new(ec2, store.clone(), installation, kiln_url);
+        let run_manager = RunManager::new(store.clone(), runs, Some(ec2));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                runs: run_manager,
+                health: HealthBoard::default(),
+                auth: AuthState::new(auth),
             }),
         })
     }

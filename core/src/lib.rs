@@ -20,11 +20,20 @@
 //! queues, cancel, timeout, live logs), alerts (`alerts/`), builder health
 //! (`health/`) and EC2 builders (`aws/`).
 //!
+//! Access control lives here too (`access.rs`, `auth/`): front doors
+//! authenticate a request with [`Kiln::authenticate_session`] or
+//! [`Kiln::authenticate_key`] and pass the [`Caller`] inside the [`Actor`];
+//! every operation checks the caller's level on the resource it touches
+//! (403 naming the level missing) and lists hold only what the caller may
+//! read.
+//!
 //! Architecture invariant: only `kiln-core` touches `kiln_store::Store` and
 //! the run manager; front doors hold a [`Kiln`].
 
+mod access;
 mod actor;
 mod alerts;
+mod auth;
 mod aws;
 mod error;
 mod health;
@@ -34,11 +43,14 @@ mod parse_errors;
 mod runs;
 
 pub use actor::{Actor, Trigger};
+pub use auth::{AuthSettings, Caller, Credential, LoginLimits};
 pub use alerts::RetryPolicy;
 pub use aws::Ec2Settings;
 pub use error::CoreError;
 pub use kiln::{Kiln, Settings};
+pub use ops::auth::NewSession;
 pub use ops::runs::LogFollow;
+pub use ops::users::API_KEY_PREFIX;
 pub use ops::sync::SyncReport;
 pub use ops::webhooks::{WebhookStart, WebhookTarget};
 pub use parse_errors::hide_input;

@@ -38,6 +38,7 @@
 //! # Ok::<(), kiln_domain::SyncError>(())
 //! ```
 
+pub mod access;
 pub mod account;
 pub mod alerter;
 pub mod build;
@@ -48,7 +49,9 @@ pub mod history;
 pub mod image;
 pub mod name;
 pub mod paths;
+pub mod placeholder;
 pub mod redact;
+pub mod references;
 pub mod repo;
 pub mod run;
 pub mod secret;

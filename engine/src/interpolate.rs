@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use kiln_domain::placeholder::placeholders;
 use kiln_domain::{Variable, Version};
 
 /// Replaces placeholders and remembers which names were used, for the
@@ -106,47 +107,11 @@ impl Interpolator {
 /// The built-in variable holding the version being built.
 const VERSION: &str = "VERSION";
 /// Longest name a placeholder may hold.
-const MAX_NAME: usize = 128;
 
 fn remember(list: &mut Vec<String>, name: String) {
     if !list.contains(&name) {
         list.push(name);
     }
-}
-
-/// One `[[NAME]]` in a text.
-struct Placeholder<'a> {
-    start: usize,
-    end: usize,
-    name: &'a str,
-}
-
-/// The placeholders of `text`, left to right, not overlapping.
-fn placeholders(text: &str) -> impl Iterator<Item = Placeholder<'_>> {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        while let Some(offset) = text[from..].find("[[") {
-            let start = from + offset;
-            let name_start = start + 2;
-            let found = text[name_start..].find("]]").and_then(|len| {
-                let name = &text[name_start..name_start + len];
-                let valid = !name.is_empty()
-                    && name.chars().count() <= MAX_NAME
-                    && !name
-                        .chars()
-                        .any(|c| c.is_whitespace() || c == '[' || c == ']');
-                valid.then_some((name, name_start + len + 2))
-            });
-            match found {
-                Some((name, end)) => {
-                    from = end;
-                    return Some(Placeholder { start, end, name });
-                }
-                None => from = start + 1,
-            }
-        }
-        None
-    })
 }
 
 /// Replaces each placeholder for which `value` answers.

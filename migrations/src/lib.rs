@@ -8,6 +8,7 @@ mod m0002_runs;
 mod m0003_alerters;
 mod m0004_ec2_instances;
 mod m0005_revisions_history;
+mod m0006_users_access;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_alerters::Migration),
             Box::new(m0004_ec2_instances::Migration),
             Box::new(m0005_revisions_history::Migration),
+            Box::new(m0006_users_access::Migration),
         ]
     }
 }

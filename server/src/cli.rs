@@ -32,6 +32,47 @@ enum Command {
         #[command(subcommand)]
         command: SyncCommand,
     },
+    /// Users, on the server host (reads the same settings as `kiln serve`).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API keys, on the server host (reads the same settings as `kiln serve`).
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+    /// Sign in to the server at KILN_URL and keep an API key for the other
+    /// commands in ~/.config/kiln/cli.toml (mode 0600). The password is
+    /// read from standard input.
+    Login {
+        username: String,
+        #[arg(long, env = "KILN_URL", default_value = client::DEFAULT_URL)]
+        url: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is the first line of standard input.
+    Create {
+        name: String,
+        /// The user may do anything (manage users, permissions, every resource).
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Make an API key for a user and print only the key.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// A label to recognise the key by in the list.
+        #[arg(long, default_value = "created on the server host")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +136,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             client::Client::new(&url)
                 .sync_apply(text, dry_run, delete, force_version)
                 .await
+        }
+        Command::User {
+            command: UserCommand::Create { name, admin },
+        } => {
+            crate::host_admin::create_user(&name, admin).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ApiKey {
+            command: ApiKeyCommand::Create { user, name },
+        } => {
+            crate::host_admin::create_api_key(&user, &name).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Login { username, url } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            client::login(&url, &username, password).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Sync {
             command: SyncCommand::Export { url },

@@ -22,25 +22,33 @@ struct ErrorAnswer {
     error: String,
 }
 
-/// `x-kiln-client: cli` on every request: the server records the command
-/// line as the door of its changes and the trigger of its runs.
-fn cli_headers() -> reqwest::header::HeaderMap {
+/// `x-kiln-client: cli` on every request (the server records the command
+/// line as the door of its changes and the trigger of its runs), and the
+/// API key, when there is one (`client_credentials`).
+fn cli_headers(base: &str) -> reqwest::header::HeaderMap {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         crate::api::CLIENT_HEADER,
         reqwest::header::HeaderValue::from_static("cli"),
     );
+    if let Some(key) = crate::client_credentials::key_for(base) {
+        if let Ok(mut value) = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}")) {
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
+    }
     headers
 }
 
 impl Client {
     pub fn new(base: &str) -> Self {
+        let base = base.trim_end_matches('/').to_string();
         Self {
-            base: base.trim_end_matches('/').to_string(),
             http: reqwest::Client::builder()
-                .default_headers(cli_headers())
+                .default_headers(cli_headers(&base))
                 .build()
                 .unwrap_or_default(),
+            base,
         }
     }
 
@@ -195,4 +203,64 @@ fn error_message(status: reqwest::StatusCode, body: &str) -> String {
         Ok(e) => e.error,
         Err(_) => format!("server answered {status}: {body}"),
     }
+}
+
+#[derive(Deserialize)]
+struct MeAnswer {
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+struct CreatedKey {
+    key: String,
+}
+
+/// `kiln login`: signs in with the password, makes an API key named for
+/// this host with that session, keeps it (`client_credentials::store`) and
+/// ends the session.
+pub async fn login(base: &str, username: &str, password: &str) -> anyhow::Result<()> {
+    let base = base.trim_end_matches('/');
+    let http = reqwest::Client::new();
+    let response = http
+        .post(format!("{base}/api/v1/login"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach Kiln at {base}"))?;
+    let status = response.status();
+    let cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let body = response.text().await.unwrap_or_default();
+    if !status.is_success() {
+        bail!("{}", error_message(status, &body));
+    }
+    let me: MeAnswer = serde_json::from_str(&body).context("reading the login answer")?;
+    let cookie = cookie.context("the server set no session cookie")?;
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this machine".into());
+    let response = http
+        .post(format!("{base}/api/v1/api-keys"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header("x-csrf-token", &me.csrf_token)
+        .json(&serde_json::json!({ "name": format!("kiln login on {host}") }))
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if !status.is_success() {
+        bail!("{}", error_message(status, &body));
+    }
+    let created: CreatedKey = serde_json::from_str(&body).context("reading the new key")?;
+    let path = crate::client_credentials::store(base, &created.key)?;
+    let _ = http
+        .post(format!("{base}/api/v1/logout"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header("x-csrf-token", &me.csrf_token)
+        .send()
+        .await;
+    eprintln!("signed in as {username}; the API key is kept in {}", path.display());
+    Ok(())
 }

@@ -6,10 +6,13 @@
 
 pub mod agent_download;
 pub mod api;
+pub mod auth;
 pub mod body_limit;
 pub mod cli;
 pub mod client;
+pub mod client_credentials;
 pub mod config;
+pub mod host_admin;
 pub mod serve;
 pub mod site;
 pub mod webhooks;

@@ -22,6 +22,9 @@ pub struct AppState {
     pub kiln: Kiln,
     /// The git webhook listeners' secret and failure counts.
     pub webhooks: crate::webhooks::Listeners,
+    /// Session cookies get `Secure` (Kiln is served over HTTPS:
+    /// `KILN_PUBLIC_URL` starts with `https://`).
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,6 +57,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         alert_retries: RetryPolicy::default(),
+        auth: kiln_core::AuthSettings::default(),
     })
     .await?;
     let leptos = LeptosOptions::builder()
@@ -70,9 +74,26 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         leptos,
         kiln,
         webhooks: crate::webhooks::Listeners::new(config.webhook_secret.clone()),
+        secure_cookies: config
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
     };
-    let app = router(state, config.max_body_bytes);
+    let app = router(state.clone(), config.max_body_bytes);
 
+    let public = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    if let Some(token) = state.kiln.setup_token().await? {
+        // Printed once per start while Kiln has no user: only this link
+        // creates the first admin (or `kiln user create --admin` on this host).
+        let link = format!("{}/setup?token={token}", public.trim_end_matches('/'));
+        println!("kiln has no users yet: open {link} to create the first admin");
+        tracing::warn!(
+            "kiln has no users yet: open the setup link printed above to create the first admin"
+        );
+    }
     println!("kiln listening on http://{addr}");
     tracing::info!(%addr, "kiln listening");
     // The peer address lets the webhook listeners rate-limit failures.
@@ -129,6 +150,10 @@ fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             max_body_bytes,
             crate::body_limit::server_fn_refusals,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::identify,
         ))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(CompressionLayer::new())

@@ -178,19 +178,33 @@ impl Store {
         &self,
         kind: ResourceKind,
     ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        Ok(self
+            .identities(kind)
+            .await?
+            .into_iter()
+            .map(|(key, identity)| (key, identity.revision))
+            .collect())
+    }
+
+    /// The id and revision of every resource of `kind`, by name (accounts:
+    /// `domain/username`).
+    pub async fn identities(
+        &self,
+        kind: ResourceKind,
+    ) -> Result<std::collections::HashMap<String, Identity>, StoreError> {
         let account = matches!(
             kind,
             ResourceKind::GitAccount | ResourceKind::RegistryAccount
         );
         let mut stmt = Query::select();
-        stmt.column(Alias::new("revision"))
+        stmt.columns([Alias::new("id"), Alias::new("revision")])
             .from(Alias::new(table_of(kind)));
         if account {
             stmt.columns([Alias::new("domain"), Alias::new("username")]);
         } else {
             stmt.column(Alias::new("name"));
         }
-        let mut revisions = std::collections::HashMap::new();
+        let mut identities = std::collections::HashMap::new();
         for row in self.db.query_all(&stmt).await? {
             let key: String = if account {
                 let domain: String = row.try_get("", "domain")?;
@@ -199,9 +213,15 @@ impl Store {
             } else {
                 row.try_get("", "name")?
             };
-            revisions.insert(key, row.try_get::<i64>("", "revision")?);
+            identities.insert(
+                key,
+                Identity {
+                    id: row.try_get::<i64>("", "id")?,
+                    revision: row.try_get::<i64>("", "revision")?,
+                },
+            );
         }
-        Ok(revisions)
+        Ok(identities)
     }
 
     /// Every recorded change of resource `kind` with id `id` whose revision

@@ -7,6 +7,7 @@
 //! it introduces, never for one the stored catalog already had (a build
 //! saved before a rule existed must not block unrelated writes).
 
+mod access;
 mod accounts;
 mod alerters;
 mod build_lifecycle;
@@ -20,9 +21,11 @@ mod history;
 mod resources;
 mod runs;
 mod sync;
+mod users;
 mod variables;
 mod write;
 
+pub use access::{Group, GrantRecord};
 pub use accounts::{Account, AccountKind};
 pub use cipher::{CipherError, SecretCipher};
 pub use connect::sqlite_url_in;
@@ -31,6 +34,7 @@ pub use error::StoreError;
 pub use history::{resource_json, Identity, Recorded, Revised};
 pub use runs::{NewRun, RunEnd, INTERRUPTED};
 pub use sync::SyncOutcome;
+pub use users::{ApiKeyRecord, NewApiKey, SessionRecord, User};
 pub use variables::VariableEdit;
 
 use sea_orm::DatabaseConnection;

@@ -5,9 +5,8 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc")]
 pub async fn list_builds() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms};
-    use kiln_core::Actor;
     let builds = kiln()?
-        .build_summaries(&Actor::Ui)
+        .build_summaries(&crate::ssr::actor()?)
         .await
         .map_err(core_error)?;
     super::page(&kiln_api::BuildList {
@@ -21,19 +20,18 @@ pub async fn list_builds() -> Result<PageJson, ServerFnError> {
 #[server(prefix = "/rpc")]
 pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms, request_origin};
-    use kiln_core::Actor;
     let kiln = kiln()?;
     let build = kiln
-        .build_revised(&Actor::Ui, &name)
+        .build_revised(&crate::ssr::actor()?, &name)
         .await
         .map_err(core_error)?;
     let last_run = kiln
-        .runs_of_build(&Actor::Ui, &name, 1)
+        .runs_of_build(&crate::ssr::actor()?, &name, 1)
         .await
         .map_err(core_error)?
         .into_iter()
         .next();
-    let choices = kiln.build_choices(&Actor::Ui).await.map_err(core_error)?;
+    let choices = kiln.build_choices(&crate::ssr::actor()?).await.map_err(core_error)?;
     super::page(&kiln_api::BuildPageData {
         build: build.value,
         revision: build.revision,
@@ -53,7 +51,6 @@ pub async fn create_build(
     dockerfile: String,
 ) -> Result<String, ServerFnError> {
     use crate::ssr::{core_error, kiln};
-    use kiln_core::Actor;
     use kiln_domain::{Build, BuildConfig, ResourceName};
     let name = ResourceName::parse(name.trim())
         .map_err(|e| ServerFnError::new(format!("build name: {e}")))?;
@@ -67,7 +64,7 @@ pub async fn create_build(
         },
     };
     let created = kiln()?
-        .create_build(&Actor::Ui, build)
+        .create_build(&crate::ssr::actor()?, build)
         .await
         .map_err(core_error)?;
     Ok(created.name.to_string())
@@ -78,7 +75,7 @@ pub async fn create_build(
 pub async fn build_history(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms};
     let entries = kiln()?
-        .build_history(&kiln_core::Actor::Ui, &name)
+        .build_history(&crate::ssr::actor()?, &name)
         .await
         .map_err(core_error)?;
     super::page(&kiln_api::BuildHistory {
@@ -92,7 +89,7 @@ pub async fn build_history(name: String) -> Result<PageJson, ServerFnError> {
 pub async fn delete_build(name: String) -> Result<(), ServerFnError> {
     use crate::ssr::{core_error, kiln};
     kiln()?
-        .delete_build(&kiln_core::Actor::Ui, &name)
+        .delete_build(&crate::ssr::actor()?, &name)
         .await
         .map_err(core_error)
 }
@@ -103,7 +100,7 @@ pub async fn delete_build(name: String) -> Result<(), ServerFnError> {
 pub async fn list_builders() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let views = kiln()?
-        .builder_views(&kiln_core::Actor::Ui)
+        .builder_views(&crate::ssr::actor()?)
         .await
         .map_err(core_error)?;
     let rows: Vec<_> = views.iter().map(kiln_api::BuilderRow::of).collect();

@@ -19,7 +19,7 @@ pub async fn patch_build(
     tags: Option<Vec<String>>,
 ) -> Result<SaveAnswer, ServerFnError> {
     use crate::ssr::{core_error, kiln};
-    use kiln_core::{Actor, CoreError};
+    use kiln_core::CoreError;
     use serde_json::{Map, Value};
     let kiln = kiln()?;
     let mut fields = Map::new();
@@ -37,12 +37,12 @@ pub async fn patch_build(
         fields.insert("tags".into(), tags.into());
     }
     let patch = kiln_api::Patch { revision, fields };
-    match kiln.patch_build(&Actor::Ui, &name, patch).await {
+    match kiln.patch_build(&crate::ssr::actor()?, &name, patch).await {
         Ok(saved) => Ok(SaveAnswer::Saved(Box::new(saved.value), saved.revision)),
         Err(CoreError::Rejected(errors)) => Ok(SaveAnswer::Invalid(errors.0)),
         Err(CoreError::Conflict { fields, .. }) if !fields.is_empty() => {
             let now = kiln
-                .build_revised(&Actor::Ui, &name)
+                .build_revised(&crate::ssr::actor()?, &name)
                 .await
                 .map_err(core_error)?;
             Ok(SaveAnswer::Conflict(
@@ -60,7 +60,7 @@ pub async fn patch_build(
 pub async fn check_build(build: Build) -> Result<Vec<ValidationError>, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     kiln()?
-        .check_build(&kiln_core::Actor::Ui, build)
+        .check_build(&crate::ssr::actor()?, build)
         .await
         .map_err(core_error)
 }

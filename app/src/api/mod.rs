@@ -1,6 +1,6 @@
 //! Server functions: the UI's only door to data. Each is a thin adapter over
 //! the application core (`kiln_core::Kiln`, from Leptos context) as
-//! `Actor::Ui`; validation lives in `kiln-domain`.
+//! `Actor::Ui` carrying the signed-in user (`ssr::actor`); validation lives in `kiln-domain`.
 
 mod builds;
 mod config;

@@ -7,7 +7,7 @@ use leptos::server_fn;
 pub async fn list_variables() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let views = kiln()?
-        .variables(&kiln_core::Actor::Ui)
+        .variables(&crate::ssr::actor()?)
         .await
         .map_err(core_error)?;
     super::page(&views)
@@ -32,7 +32,7 @@ pub async fn create_variable(
         is_secret,
     };
     kiln()?
-        .create_variable(&kiln_core::Actor::Ui, variable)
+        .create_variable(&crate::ssr::actor()?, variable)
         .await
         .map_err(core_error)
 }
@@ -48,7 +48,7 @@ pub async fn update_variable(
     use crate::ssr::{core_error, kiln};
     let value = value.map(kiln_domain::Secret::new);
     kiln()?
-        .update_variable(&kiln_core::Actor::Ui, &name, description, is_secret, value)
+        .update_variable(&crate::ssr::actor()?, &name, description, is_secret, value)
         .await
         .map_err(core_error)
 }
@@ -58,7 +58,7 @@ pub async fn update_variable(
 pub async fn delete_variable(name: String) -> Result<(), ServerFnError> {
     use crate::ssr::{core_error, kiln};
     kiln()?
-        .delete_variable(&kiln_core::Actor::Ui, &name)
+        .delete_variable(&crate::ssr::actor()?, &name)
         .await
         .map_err(core_error)
 }
@@ -69,7 +69,7 @@ pub async fn delete_variable(name: String) -> Result<(), ServerFnError> {
 pub async fn list_accounts(kind: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let views = kiln()?
-        .accounts(&kiln_core::Actor::Ui, account_kind(&kind)?)
+        .accounts(&crate::ssr::actor()?, account_kind(&kind)?)
         .await
         .map_err(core_error)?;
     super::page(&views)
@@ -87,7 +87,7 @@ pub async fn create_account(
     let token = kiln_domain::Secret::new(token);
     kiln()?
         .create_account(
-            &kiln_core::Actor::Ui,
+            &crate::ssr::actor()?,
             account_kind(&kind)?,
             &domain,
             &username,
@@ -109,7 +109,7 @@ pub async fn set_account_token(
     let token = kiln_domain::Secret::new(token);
     kiln()?
         .set_account_token(
-            &kiln_core::Actor::Ui,
+            &crate::ssr::actor()?,
             account_kind(&kind)?,
             &domain,
             &username,
@@ -129,7 +129,7 @@ pub async fn delete_account(
     use crate::ssr::{core_error, kiln};
     kiln()?
         .delete_account(
-            &kiln_core::Actor::Ui,
+            &crate::ssr::actor()?,
             account_kind(&kind)?,
             &domain,
             &username,

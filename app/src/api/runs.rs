@@ -9,7 +9,7 @@ pub const RUN_HISTORY: u64 = 50;
 pub async fn start_run(name: String) -> Result<i64, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let view = kiln()?
-        .start_run(&kiln_core::Actor::Ui, &name)
+        .start_run(&crate::ssr::actor()?, &name)
         .await
         .map_err(core_error)?;
     Ok(view.run.id)
@@ -20,7 +20,7 @@ pub async fn start_run(name: String) -> Result<i64, ServerFnError> {
 pub async fn cancel_run(id: i64) -> Result<(), ServerFnError> {
     use crate::ssr::{core_error, kiln};
     kiln()?
-        .cancel_run(&kiln_core::Actor::Ui, id)
+        .cancel_run(&crate::ssr::actor()?, id)
         .await
         .map_err(core_error)
 }
@@ -30,7 +30,7 @@ pub async fn cancel_run(id: i64) -> Result<(), ServerFnError> {
 pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms};
     let runs = kiln()?
-        .runs_of_build(&kiln_core::Actor::Ui, &name, RUN_HISTORY)
+        .runs_of_build(&crate::ssr::actor()?, &name, RUN_HISTORY)
         .await
         .map_err(core_error)?;
     super::page(&kiln_api::RunsOfBuild {
@@ -43,10 +43,9 @@ pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
 #[server(prefix = "/rpc")]
 pub async fn get_run_page(id: i64) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms};
-    use kiln_core::Actor;
     let kiln = kiln()?;
-    let run = kiln.run(&Actor::Ui, id).await.map_err(core_error)?;
-    let log = kiln.run_log(&Actor::Ui, id).await.map_err(core_error)?;
+    let run = kiln.run(&crate::ssr::actor()?, id).await.map_err(core_error)?;
+    let log = kiln.run_log(&crate::ssr::actor()?, id).await.map_err(core_error)?;
     super::page(&kiln_api::RunPageData {
         run,
         log,
@@ -59,7 +58,7 @@ pub async fn get_run_page(id: i64) -> Result<PageJson, ServerFnError> {
 pub async fn get_run(id: i64) -> Result<RunView, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     kiln()?
-        .run(&kiln_core::Actor::Ui, id)
+        .run(&crate::ssr::actor()?, id)
         .await
         .map_err(core_error)
 }
@@ -70,7 +69,7 @@ pub async fn get_run(id: i64) -> Result<RunView, ServerFnError> {
 pub async fn get_source_dockerfile(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let found = kiln()?
-        .source_dockerfile(&kiln_core::Actor::Ui, &name)
+        .source_dockerfile(&crate::ssr::actor()?, &name)
         .await
         .map_err(core_error)?;
     super::page(&found)

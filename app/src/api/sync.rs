@@ -14,7 +14,7 @@ pub async fn sync_toml(
     use crate::ssr::{core_error, kiln};
     let report = kiln()?
         .sync(
-            &kiln_core::Actor::Ui,
+            &crate::ssr::actor()?,
             &toml,
             dry_run,
             kiln_domain::sync::PlanOptions {
@@ -33,7 +33,7 @@ pub async fn sync_toml(
 pub async fn export_toml() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     let toml = kiln()?
-        .sync_export(&kiln_core::Actor::Ui)
+        .sync_export(&crate::ssr::actor()?)
         .await
         .map_err(core_error)?;
     super::page(&toml)

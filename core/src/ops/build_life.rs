@@ -3,6 +3,7 @@
 //! their log files and its clone cache go with it), and its history.
 
 use crate::{Actor, CoreError, Kiln};
+use kiln_domain::access::Level;
 use kiln_api::Revised;
 use kiln_domain::history::HistoryEntry;
 use kiln_domain::redact::redact_build;
@@ -23,6 +24,8 @@ impl Kiln {
     ) -> Result<Revised<Build>, CoreError> {
         let to = ResourceName::parse(to.trim())
             .map_err(|e| CoreError::Invalid(format!("new name: {e}")))?;
+        self.require(actor, ResourceKind::Build, from, Level::Write)
+            .await?;
         self.refuse_live(from, "renamed")?;
         let renamed = self
             .store()
@@ -50,6 +53,11 @@ impl Kiln {
     ) -> Result<Revised<Build>, CoreError> {
         let to = ResourceName::parse(to.trim())
             .map_err(|e| CoreError::Invalid(format!("new name: {e}")))?;
+        // A copy carries the source's secrets into a build the copier
+        // controls, so it needs Write on the source, not only Read.
+        self.require(actor, ResourceKind::Build, from, Level::Write)
+            .await?;
+        self.require_kind(actor, ResourceKind::Build, Level::Write)?;
         let mut copy = self.store().build(from).await?;
         copy.name = to;
         let created = self.store().create_build(copy, &actor.author()).await?;
@@ -64,6 +72,8 @@ impl Kiln {
     /// so a new build of the same name starts clean (its history stays,
     /// under the old id). 409 while it has a live run.
     pub async fn delete_build(&self, actor: &Actor, name: &str) -> Result<(), CoreError> {
+        self.require(actor, ResourceKind::Build, name, Level::Write)
+            .await?;
         self.refuse_live(name, "deleted")?;
         let runs = self.store().delete_build(name, &actor.author()).await?;
         for run in runs {
@@ -87,9 +97,11 @@ impl Kiln {
     /// as changed). 404 when the build does not exist.
     pub async fn build_history(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         name: &str,
     ) -> Result<Vec<HistoryEntry>, CoreError> {
+        self.require(actor, ResourceKind::Build, name, Level::Read)
+            .await?;
         let identity = self.store().identity(ResourceKind::Build, name).await?;
         Ok(self
             .store()

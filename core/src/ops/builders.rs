@@ -1,14 +1,25 @@
 //! Builders as the builders list shows them, with their last health.
 
 use crate::{Actor, CoreError, Kiln};
+use kiln_domain::access::Level;
 use kiln_api::{BuilderView, LOCAL_BUILDER};
 use kiln_domain::sync::ResourceKind;
 
 impl Kiln {
     /// The built-in Local builder first, then every stored builder, each
     /// with the health last checked (no passkey, address or credentials).
-    pub async fn builder_views(&self, _actor: &Actor) -> Result<Vec<BuilderView>, CoreError> {
-        let stored = self.store().list_builders().await?;
+    /// Only the builders `actor` may read; the Local builder needs Read on
+    /// every builder.
+    pub async fn builder_views(&self, actor: &Actor) -> Result<Vec<BuilderView>, CoreError> {
+        let readable = self.readable(actor, ResourceKind::Builder).await?;
+        let local_readable = crate::access::level_of(actor, ResourceKind::Builder, None, "") >= Level::Read;
+        let stored: Vec<_> = self
+            .store()
+            .list_builders()
+            .await?
+            .into_iter()
+            .filter(|b| readable.allows(b.name.as_str()))
+            .collect();
         let revisions = self.store().revisions(ResourceKind::Builder).await?;
         let health = &self.inner.health;
         let local = BuilderView {
@@ -23,6 +34,10 @@ impl Kiln {
             health: health.get(b.name.as_str()),
             revision: revisions.get(b.name.as_str()).copied().unwrap_or(0),
         });
-        Ok(std::iter::once(local).chain(others).collect())
+        Ok(local_readable
+            .then_some(local)
+            .into_iter()
+            .chain(others)
+            .collect())
     }
 }

@@ -83,6 +83,8 @@ impl Kiln {
                 allowed.join(", ")
             )));
         }
+        self.require(actor, kind, key, kiln_domain::access::Level::Write)
+            .await?;
         let patched: Value = Value::Object(patch.fields.clone());
         let paths = leaf_paths(&patched);
         for _ in 0..ATTEMPTS {
@@ -116,6 +118,10 @@ impl Kiln {
             let mut merged = current.clone();
             merge(&mut merged, &keep_placeholders(kind, &patched, &current));
             let item = Item::decode(kind, key, merged, &catalog)?;
+            if let Item::Build(after) = &item {
+                let before = catalog.builds.iter().find(|b| b.name.as_str() == key);
+                self.check_references(actor, before, after).await?;
+            }
             let written = self
                 .store()
                 .replace(

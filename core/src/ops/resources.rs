@@ -2,6 +2,7 @@
 //! tokens and URLs never leave.
 
 use crate::{Actor, CoreError, Kiln};
+use kiln_domain::access::Level;
 use kiln_api::{AccountKind, AccountView, AlerterView, VariableView};
 use kiln_domain::sync::ResourceKind;
 use kiln_domain::{Alerter, Secret, Variable};
@@ -9,8 +10,11 @@ use kiln_store::{Account, VariableEdit};
 
 impl Kiln {
     /// Every variable; secret values stay in the core.
-    pub async fn variables(&self, _actor: &Actor) -> Result<Vec<VariableView>, CoreError> {
-        let variables = self.store().list_variables().await?;
+    /// Only the variables `actor` may read.
+    pub async fn variables(&self, actor: &Actor) -> Result<Vec<VariableView>, CoreError> {
+        let readable = self.readable(actor, ResourceKind::Variable).await?;
+        let mut variables = self.store().list_variables().await?;
+        variables.retain(|v| readable.allows(v.name.as_str()));
         let revisions = self.store().revisions(ResourceKind::Variable).await?;
         Ok(variables
             .into_iter()
@@ -30,6 +34,7 @@ impl Kiln {
         actor: &Actor,
         variable: Variable,
     ) -> Result<(), CoreError> {
+        self.require_kind(actor, ResourceKind::Variable, Level::Write)?;
         Ok(self
             .store()
             .create_variable(variable, &actor.author())
@@ -45,6 +50,8 @@ impl Kiln {
         is_secret: bool,
         value: Option<Secret>,
     ) -> Result<(), CoreError> {
+        self.require(actor, ResourceKind::Variable, name, Level::Write)
+            .await?;
         let edit = VariableEdit {
             description,
             is_secret,
@@ -58,20 +65,21 @@ impl Kiln {
 
     /// Deletes a variable.
     pub async fn delete_variable(&self, actor: &Actor, name: &str) -> Result<(), CoreError> {
+        self.require(actor, ResourceKind::Variable, name, Level::Write)
+            .await?;
         Ok(self.store().delete_variable(name, &actor.author()).await?)
     }
 
     /// The accounts of one kind, without tokens.
     pub async fn accounts(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         kind: AccountKind,
     ) -> Result<Vec<AccountView>, CoreError> {
-        let accounts = self.store().list_accounts(store_kind(kind)).await?;
-        let resource = match kind {
-            AccountKind::Git => ResourceKind::GitAccount,
-            AccountKind::Registry => ResourceKind::RegistryAccount,
-        };
+        let resource = resource_kind(kind);
+        let readable = self.readable(actor, resource).await?;
+        let mut accounts = self.store().list_accounts(store_kind(kind)).await?;
+        accounts.retain(|a| readable.allows(&format!("{}/{}", a.domain, a.username)));
         let revisions = self.store().revisions(resource).await?;
         Ok(accounts
             .into_iter()
@@ -96,6 +104,7 @@ impl Kiln {
         username: &str,
         token: Secret,
     ) -> Result<(), CoreError> {
+        self.require_kind(actor, resource_kind(kind), Level::Write)?;
         let account = Account {
             domain: domain.trim().to_string(),
             username: username.trim().to_string(),
@@ -116,6 +125,9 @@ impl Kiln {
         username: &str,
         token: Secret,
     ) -> Result<(), CoreError> {
+        let key = format!("{domain}/{username}");
+        self.require(actor, resource_kind(kind), &key, Level::Write)
+            .await?;
         Ok(self
             .store()
             .set_account_token(store_kind(kind), domain, username, token, &actor.author())
@@ -130,6 +142,9 @@ impl Kiln {
         domain: &str,
         username: &str,
     ) -> Result<(), CoreError> {
+        let key = format!("{domain}/{username}");
+        self.require(actor, resource_kind(kind), &key, Level::Write)
+            .await?;
         Ok(self
             .store()
             .delete_account(store_kind(kind), domain, username, &actor.author())
@@ -137,8 +152,11 @@ impl Kiln {
     }
 
     /// Every alerter, its URL reduced to the host.
-    pub async fn alerters(&self, _actor: &Actor) -> Result<Vec<AlerterView>, CoreError> {
-        let alerters = self.store().list_alerters().await?;
+    /// Only the alerters `actor` may read.
+    pub async fn alerters(&self, actor: &Actor) -> Result<Vec<AlerterView>, CoreError> {
+        let readable = self.readable(actor, ResourceKind::Alerter).await?;
+        let mut alerters = self.store().list_alerters().await?;
+        alerters.retain(|a| readable.allows(a.name.as_str()));
         let revisions = self.store().revisions(ResourceKind::Alerter).await?;
         Ok(alerters
             .into_iter()
@@ -147,6 +165,13 @@ impl Kiln {
                 alerter_view(a, revision)
             })
             .collect())
+    }
+}
+
+fn resource_kind(kind: AccountKind) -> ResourceKind {
+    match kind {
+        AccountKind::Git => ResourceKind::GitAccount,
+        AccountKind::Registry => ResourceKind::RegistryAccount,
     }
 }
 

@@ -2,6 +2,8 @@
 
 use crate::runs::{read_log_file, LogEvent, RunManager};
 use crate::{Actor, CoreError, Kiln};
+use kiln_domain::access::Level;
+use kiln_domain::sync::ResourceKind;
 use kiln_api::RunView;
 use kiln_domain::{LogLine, Run};
 use tokio::sync::broadcast;
@@ -22,30 +24,34 @@ impl Kiln {
     /// ([`Actor::trigger`]), never from a request body. Refused (409) while
     /// the build has a live run.
     pub async fn start_run(&self, actor: &Actor, build: &str) -> Result<RunView, CoreError> {
+        self.require(actor, ResourceKind::Build, build, Level::Execute)
+            .await?;
         let run = self.runs().start(build, &actor.trigger().label()).await?;
         Ok(view(self.runs(), run))
     }
 
     /// Asks a live run to stop; it ends as cancelled (409 if it is not live).
-    pub async fn cancel_run(&self, _actor: &Actor, run_id: i64) -> Result<(), CoreError> {
+    pub async fn cancel_run(&self, actor: &Actor, run_id: i64) -> Result<(), CoreError> {
+        self.require_run(actor, run_id, Level::Execute).await?;
         Ok(self.runs().cancel(run_id).await?)
     }
 
     /// The newest `limit` runs of `build`, newest first.
     pub async fn runs_of_build(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         build: &str,
         limit: u64,
     ) -> Result<Vec<RunView>, CoreError> {
-        self.store().build(build).await?;
+        self.require(actor, ResourceKind::Build, build, Level::Read)
+            .await?;
         let runs = self.store().runs_of_build(build, limit).await?;
         Ok(runs.into_iter().map(|run| view(self.runs(), run)).collect())
     }
 
     /// One run.
-    pub async fn run(&self, _actor: &Actor, run_id: i64) -> Result<RunView, CoreError> {
-        let run = self.store().run(run_id).await?;
+    pub async fn run(&self, actor: &Actor, run_id: i64) -> Result<RunView, CoreError> {
+        let run = self.require_run(actor, run_id, Level::Read).await?;
         Ok(view(self.runs(), run))
     }
 
@@ -58,10 +64,10 @@ impl Kiln {
     /// past lines, and the rest as they come while the run is live.
     pub async fn follow_run_log(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         run_id: i64,
     ) -> Result<LogFollow, CoreError> {
-        self.store().run(run_id).await?;
+        self.require_run(actor, run_id, Level::Read).await?;
         match self.runs().follow(run_id) {
             Some(follow) if !follow.ended => Ok(LogFollow {
                 past: follow.past,
@@ -78,6 +84,17 @@ impl Kiln {
                 Ok(LogFollow { past, live: None })
             }
         }
+    }
+}
+
+impl Kiln {
+    /// Refuses unless `actor` has `need` on the build of run `run_id`;
+    /// answers the run. 404 when there is no such run.
+    async fn require_run(&self, actor: &Actor, run_id: i64, need: Level) -> Result<Run, CoreError> {
+        let run = self.store().run(run_id).await?;
+        self.require(actor, ResourceKind::Build, &run.build_name, need)
+            .await?;
+        Ok(run)
     }
 }
 

@@ -5,7 +5,9 @@
 
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::SyncAnswer;
-use kiln_domain::sync::{Change, PlanOptions};
+use kiln_domain::access::Level;
+use kiln_domain::sync::{Change, ChangeAction, PlanOptions, ResourceKind, SyncFile};
+use kiln_domain::Catalog;
 
 /// What a sync plan or apply found (and did).
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +52,7 @@ impl Kiln {
         // toml's message quotes the file, which holds secrets.
         let file = kiln_domain::sync::parse(toml)
             .map_err(|e| CoreError::Malformed(crate::hide_input(&e.to_string())))?;
+        self.check_sync(actor, &file, options).await?;
         let outcome = self
             .store()
             .sync_with(&file, dry_run, options, &actor.sync_author())
@@ -66,8 +69,67 @@ impl Kiln {
     /// Every resource as a sync file: secret args as placeholders; secret
     /// variable values, tokens, passkeys, webhook secrets and alerter URLs
     /// left out.
-    pub async fn sync_export(&self, _actor: &Actor) -> Result<String, CoreError> {
-        let catalog = self.store().catalog().await?;
+    /// Holds only what `actor` may read.
+    pub async fn sync_export(&self, actor: &Actor) -> Result<String, CoreError> {
+        let mut catalog = self.store().catalog().await?;
+        self.keep_readable(actor, &mut catalog).await?;
         Ok(kiln_domain::sync::export(&catalog))
+    }
+
+    /// Refuses a sync whose plan changes anything `actor` may not write:
+    /// creating needs Write on the kind, updating or deleting Write on the
+    /// resource, and a build's new references and host powers follow the
+    /// rules of a save (`references.rs`).
+    async fn check_sync(
+        &self,
+        actor: &Actor,
+        file: &SyncFile,
+        options: PlanOptions,
+    ) -> Result<(), CoreError> {
+        if actor.caller().is_none_or(|c| c.is_admin()) && !matches!(actor, Actor::Webhook { .. }) {
+            return Ok(());
+        }
+        let current = self.store().catalog().await?;
+        let plan = kiln_domain::sync::plan_with(&current, file, options)
+            .map_err(|e| CoreError::Invalid(e.to_string()))?;
+        for change in &plan.changes {
+            match change.action {
+                ChangeAction::Create => self.require_kind(actor, change.kind, Level::Write)?,
+                ChangeAction::Update | ChangeAction::Delete => {
+                    self.require(actor, change.kind, &change.name, Level::Write)
+                        .await?;
+                }
+            }
+            if change.kind == ResourceKind::Build && change.action != ChangeAction::Delete {
+                let before = current.builds.iter().find(|b| b.name.as_str() == change.name);
+                if let Some(after) = plan.target.builds.iter().find(|b| b.name.as_str() == change.name) {
+                    self.check_references(actor, before, after).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes from `catalog` what `actor` may not read.
+    async fn keep_readable(&self, actor: &Actor, catalog: &mut Catalog) -> Result<(), CoreError> {
+        let builds = self.readable(actor, ResourceKind::Build).await?;
+        catalog.builds.retain(|b| builds.allows(b.name.as_str()));
+        let builders = self.readable(actor, ResourceKind::Builder).await?;
+        catalog.builders.retain(|b| builders.allows(b.name.as_str()));
+        let variables = self.readable(actor, ResourceKind::Variable).await?;
+        catalog.variables.retain(|v| variables.allows(v.name.as_str()));
+        let repos = self.readable(actor, ResourceKind::Repo).await?;
+        catalog.repos.retain(|r| repos.allows(r.name.as_str()));
+        let alerters = self.readable(actor, ResourceKind::Alerter).await?;
+        catalog.alerters.retain(|a| alerters.allows(a.name.as_str()));
+        let git = self.readable(actor, ResourceKind::GitAccount).await?;
+        catalog
+            .git_accounts
+            .retain(|a| git.allows(&format!("{}/{}", a.domain, a.username)));
+        let registry = self.readable(actor, ResourceKind::RegistryAccount).await?;
+        catalog
+            .registry_accounts
+            .retain(|a| registry.allows(&format!("{}/{}", a.domain, a.username)));
+        Ok(())
     }
 }

@@ -5,6 +5,8 @@
 use super::runs::view;
 use crate::actor::{Trigger, TAG_TRIGGER};
 use crate::runs::StartOptions;
+use kiln_domain::access::Level;
+use kiln_domain::sync::ResourceKind;
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::RunView;
 use kiln_domain::redact::redact_build;
@@ -51,10 +53,16 @@ impl Kiln {
     /// The build a listener path names, by numeric id or name.
     pub async fn webhook_target(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         key: &str,
     ) -> Result<WebhookTarget, CoreError> {
+        // The listener is public: it reads the target to verify the
+        // signature. Users reach it only with Read on the build.
         let (id, build) = self.store().build_by_id_or_name(key).await?;
+        if actor.caller().is_some() {
+            self.require(actor, ResourceKind::Build, build.name.as_str(), Level::Read)
+                .await?;
+        }
         let catalog = self.store().catalog().await?;
         let branch = watched_branch(&build, &catalog.repos).to_string();
         Ok(WebhookTarget {
@@ -71,10 +79,12 @@ impl Kiln {
     /// thrown away for a later push (409).
     pub async fn start_webhook_run(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         build: &str,
         start: WebhookStart,
     ) -> Result<RunView, CoreError> {
+        self.require(actor, ResourceKind::Build, build, Level::Execute)
+            .await?;
         let newest = self.store().runs_of_build(build, 1).await?;
         if let Some(run) = newest
             .into_iter()

@@ -77,6 +77,7 @@ pub fn job_for(
     settings: &RunSettings,
 ) -> BuildJob {
     let config = &build.config;
+    let referenced = kiln_domain::references::references(build, catalog);
     let source_repo = catalog
         .repos
         .iter()
@@ -115,7 +116,14 @@ pub fn job_for(
         config: config.clone(),
         version,
         source_repo,
-        variables: catalog.variables.clone(),
+        // Only what the build names: a remote builder never receives the
+        // rest of the catalog's variables and secrets.
+        variables: catalog
+            .variables
+            .iter()
+            .filter(|v| referenced.variables.contains(v.name.as_str()))
+            .cloned()
+            .collect(),
         git_account,
         registry_accounts,
         dirs: JobDirs {

@@ -13,6 +13,7 @@ mod remote;
 
 pub use execute::run_key;
 pub use host_dockerfile::HostDockerfileError;
+pub(crate) use job::{BuilderTarget, ResolvedBuilder};
 pub use log::{read_log_file, LogEvent};
 pub use manager::{RunError, RunManager, RunObserver, RunSettings, StartOptions};
 pub use remote::run_on_agent;

@@ -15,6 +15,27 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
+    /// Every kind, in the order a sync file lists them.
+    pub const ALL: [ResourceKind; 7] = [
+        Self::Build,
+        Self::Builder,
+        Self::Variable,
+        Self::Repo,
+        Self::GitAccount,
+        Self::RegistryAccount,
+        Self::Alerter,
+    ];
+
+    /// The kind named by [`ResourceKind::as_str`] (`"git_account"`) or by
+    /// Komodo's type name (`"Build"`, `"GitAccount"`), any case; None
+    /// otherwise.
+    pub fn parse(text: &str) -> Option<Self> {
+        let flat: String = text.trim().chars().filter(|c| *c != '_').collect();
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().replace('_', "").eq_ignore_ascii_case(&flat))
+    }
+
     /// `"build"`, `"builder"`, `"variable"`, `"repo"`, `"git_account"`,
     /// `"registry_account"` or `"alerter"`: the TOML array name.
     pub fn as_str(self) -> &'static str {

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kiln_api::{Patch, Revised};
-use kiln_core::{Actor, CoreError};
+use kiln_core::CoreError;
 use kiln_domain::history::HistoryEntry;
 use kiln_domain::Build;
 use serde::Deserialize;
@@ -15,17 +15,21 @@ use serde_json::Value;
 
 /// `GET /api/v1/builds`: every build with its `id` and `revision`; secret
 /// args and webhook secrets are shown as placeholders.
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Revised<Build>>>, ApiError> {
-    Ok(Json(state.kiln.builds_revised(&Actor::Api).await?))
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<Revised<Build>>>, ApiError> {
+    Ok(Json(state.kiln.builds_revised(&actor).await?))
 }
 
 /// `GET /api/v1/builds/{name}`: the build (secrets as placeholders) with
 /// its `id` and `revision` beside its fields; 404.
 pub async fn get_one(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(name): Path<String>,
 ) -> Result<Json<Revised<Build>>, ApiError> {
-    Ok(Json(state.kiln.build_revised(&Actor::Api, &name).await?))
+    Ok(Json(state.kiln.build_revised(&actor, &name).await?))
 }
 
 /// `PATCH /api/v1/builds/{name}` with `{"revision": N, "config": {…changed
@@ -104,9 +108,10 @@ pub async fn copy(
 /// (secret fields without values); 404.
 pub async fn history(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(name): Path<String>,
 ) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
-    Ok(Json(state.kiln.build_history(&Actor::Api, &name).await?))
+    Ok(Json(state.kiln.build_history(&actor, &name).await?))
 }
 
 /// `POST /api/v1/builds` with a build as JSON: 201 and the build (secrets

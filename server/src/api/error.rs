@@ -30,6 +30,9 @@ pub fn core_status(err: &CoreError) -> StatusCode {
         CoreError::Malformed(_) => StatusCode::BAD_REQUEST,
         CoreError::Invalid(_) | CoreError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
         CoreError::Conflict { .. } => StatusCode::CONFLICT,
+        CoreError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        CoreError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -14,12 +14,13 @@ mod runs;
 mod sync;
 mod webhook;
 
+use crate::auth::routes as auth;
 use crate::serve::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
 
-pub use actor::CLIENT_HEADER;
+pub use actor::{ApiActor, CLIENT_HEADER};
 pub use error::{core_status, ApiError};
 
 /// `/api/v1` as one service, for `Router::nest_service`: the routes with
@@ -40,6 +41,23 @@ pub fn service(state: AppState, max_body_bytes: usize) -> Router {
 fn routes(max_body_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/setup", post(auth::setup))
+        .route("/me", get(auth::me))
+        .route("/users", get(auth::users).post(auth::create_user))
+        .route(
+            "/users/{name}",
+            patch(auth::update_user).delete(auth::delete_user),
+        )
+        .route("/api-keys", get(auth::api_keys).post(auth::create_api_key))
+        .route("/api-keys/{id}", delete(auth::revoke_api_key))
+        .route("/groups", get(auth::groups))
+        .route(
+            "/groups/{name}",
+            put(auth::put_group).delete(auth::delete_group),
+        )
+        .route("/grants", get(auth::grants).put(auth::set_grant))
         .route("/builds", get(builds::list).post(builds::create))
         .route(
             "/builds/{name}",

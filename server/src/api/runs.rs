@@ -10,7 +10,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
 use kiln_api::{RunJson, RunView};
-use kiln_core::{Actor, Kiln, LogEvent};
+use kiln_core::{Kiln, LogEvent};
 use kiln_domain::LogLine;
 use serde::Serialize;
 use std::convert::Infallible;
@@ -64,29 +64,29 @@ pub async fn start(
 /// `GET /api/v1/runs/{id}`
 pub async fn get_one(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> Result<Json<RunJson>, ApiError> {
-    Ok(Json(json(state.kiln.run(&Actor::Api, id).await?)))
+    Ok(Json(json(state.kiln.run(&actor, id).await?)))
 }
 
 /// `GET /api/v1/builds/{name}/runs`: newest first.
 pub async fn of_build(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(name): Path<String>,
 ) -> Result<Json<Vec<RunJson>>, ApiError> {
-    let runs = state
-        .kiln
-        .runs_of_build(&Actor::Api, &name, RUN_HISTORY)
-        .await?;
+    let runs = state.kiln.runs_of_build(&actor, &name, RUN_HISTORY).await?;
     Ok(Json(runs.into_iter().map(json).collect()))
 }
 
 /// `POST /api/v1/runs/{id}/cancel`
 pub async fn cancel(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.kiln.cancel_run(&Actor::Api, id).await?;
+    state.kiln.cancel_run(&actor, id).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -95,9 +95,10 @@ pub async fn cancel(
 /// `event: end` with the run's final record.
 pub async fn log(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let follow = state.kiln.follow_run_log(&Actor::Api, id).await?;
+    let follow = state.kiln.follow_run_log(&actor, id).await?;
     let (past, live) = (follow.past, follow.live);
     let past = stream::iter(past.into_iter().map(line_event));
     let live = stream::unfold(live, |rx| async move {
@@ -114,7 +115,7 @@ pub async fn log(
     });
     let kiln: Kiln = state.kiln.clone();
     let end = stream::once(async move {
-        let data = match kiln.run(&Actor::Api, id).await {
+        let data = match kiln.run(&actor, id).await {
             Ok(view) => serde_json::to_string(&view.run).unwrap_or_default(),
             Err(_) => String::new(),
         };

@@ -8,7 +8,6 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use kiln_core::Actor;
 use kiln_domain::sync::{Change, PlanOptions};
 use serde::{Deserialize, Serialize};
 
@@ -68,8 +67,11 @@ pub async fn apply(
 
 /// `GET /api/v1/sync`: every resource as TOML, secrets left out or as
 /// placeholders.
-pub async fn export(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let toml = state.kiln.sync_export(&Actor::Api).await?;
+pub async fn export(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<impl IntoResponse, ApiError> {
+    let toml = state.kiln.sync_export(&actor).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
         toml,

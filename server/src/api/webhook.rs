@@ -1,12 +1,12 @@
 //! `GET /api/v1/builds/{name}/webhook`: what the build page shows to set up
 //! a repository hook (the URLs to copy), never the secret.
 
+use super::actor::ApiActor;
 use super::ApiError;
 use crate::serve::AppState;
 use crate::webhooks::listener_paths;
 use axum::extract::{Path, State};
 use axum::Json;
-use kiln_core::Actor;
 use serde::Serialize;
 
 /// A build's webhook setup.
@@ -31,9 +31,10 @@ pub struct WebhookInfo {
 /// A build's webhook setup, by name or id.
 pub async fn info(
     State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
     Path(name): Path<String>,
 ) -> Result<Json<WebhookInfo>, ApiError> {
-    let target = state.kiln.webhook_target(&Actor::Api, &name).await?;
+    let target = state.kiln.webhook_target(&actor, &name).await?;
     let (id, build) = (target.id, &target.build);
     let (github_path, gitlab_path) = listener_paths(id);
     let secret = if !target.secret.is_empty() {
