@@ -20,18 +20,38 @@ use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 use pages::{
     AccountsRoute, BuildPage, BuildersRoute, BuildsPage, ConfigTabRoute, DockerfileTabRoute,
-    HistoryTabRoute, RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
+    HistoryTabRoute, LoginPage, RunRoute, RunsTabRoute, SetupPage, SyncRoute, VariablesRoute,
 };
 
-/// The HTML document around [`App`], rendered by the server.
+/// The HTML document around [`App`], rendered by the server. The head
+/// names the signed-in user and their session's CSRF token
+/// (`<meta name="kiln-user">`, `<meta name="kiln-csrf">`); `/kiln-session.js`
+/// sends the token with every request that changes something, and signs
+/// out.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (user, csrf) = match ssr::caller() {
+        Some(caller) => {
+            let csrf = match caller.credential() {
+                kiln_core::Credential::Session { csrf_token } => csrf_token.clone(),
+                kiln_core::Credential::ApiKey { .. } => String::new(),
+            };
+            (caller.username().to_string(), csrf)
+        }
+        None => (String::new(), String::new()),
+    };
+    #[cfg(not(feature = "ssr"))]
+    let (user, csrf) = (String::new(), String::new());
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="kiln-user" content=user/>
+                <meta name="kiln-csrf" content=csrf/>
                 <link rel="icon" href="data:,"/>
+                <script src="/kiln-session.js"></script>
                 <HydrationScripts options/>
                 <title>"Kiln"</title>
                 <link rel="stylesheet" id="kiln" href="/pkg/kiln.css"/>
@@ -53,6 +73,9 @@ pub fn App() -> impl IntoView {
     let loading = pages::LoadingRoutes::provide();
     let hydrated = Memo::new(move |_| app_hydrated.get() && loading.none());
     Effect::new(move |_| app_hydrated.set(true));
+    // The same on both sides: the request's caller on the server, the
+    // name the server wrote into the page in the browser.
+    let user = browser::signed_in_user();
     // Marks the first time only; once marked, the effect reads no signal and
     // does not run again.
     Effect::new(move |marked: Option<bool>| {
@@ -70,13 +93,21 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/">"Kiln"</a>
-                <nav aria-label="Main">
-                    <A href="/" exact=true>"Builds"</A>
-                    <A href="/builders">"Builders"</A>
-                    <A href="/variables">"Variables"</A>
-                    <A href="/accounts">"Accounts"</A>
-                    <A href="/sync">"Sync"</A>
-                </nav>
+                {user.clone().map(|_| view! {
+                    <nav aria-label="Main">
+                        <A href="/" exact=true>"Builds"</A>
+                        <A href="/builders">"Builders"</A>
+                        <A href="/variables">"Variables"</A>
+                        <A href="/accounts">"Accounts"</A>
+                        <A href="/sync">"Sync"</A>
+                    </nav>
+                })}
+                {user.map(|name| view! {
+                    <div class="user-menu">
+                        <span id="signed-in-user">{name}</span>
+                        <button type="button" id="logout" class="secondary">"Sign out"</button>
+                    </div>
+                })}
             </header>
             <main id="main" data-hydrated=move || hydrated.get().to_string()>
                 // Every page waits for its data before the HTML is sent, so it
@@ -84,6 +115,8 @@ pub fn App() -> impl IntoView {
                 // needs a script to put the late parts in place).
                 <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
                     <Route path=path!("/") ssr=SsrMode::Async view=BuildsPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/setup") view=SetupPage/>
                     <ParentRoute path=path!("/builds/:name") ssr=SsrMode::Async view=BuildPage>
                         <Route path=path!("") ssr=SsrMode::Async view={Lazy::<ConfigTabRoute>::new()}/>
                         <Route path=path!("dockerfile") ssr=SsrMode::Async view={Lazy::<DockerfileTabRoute>::new()}/>

@@ -18,6 +18,13 @@ export async function withBrowser(run, options = {}) {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  // Signed in as the test's user: the session cookie the test made
+  // (scripts/…mjs run by support::run_script), for every 127.0.0.1 port.
+  if (process.env.KILN_SESSION) {
+    await context.addCookies([
+      { name: 'kiln_session', value: process.env.KILN_SESSION, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' },
+    ]);
+  }
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

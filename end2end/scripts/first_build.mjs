@@ -3,16 +3,36 @@
 // builder or network settings), run it from its page, see it succeed with the
 // RUN step's output in the live log; the Builders page says how the Local
 // builder's engine is set up.
-// Usage: node scripts/first_build.mjs BASE_URL BUILD_NAME NONCE
+// First, the new Kiln's one-time setup link makes the first admin.
+// Usage: node scripts/first_build.mjs BASE_URL BUILD_NAME NONCE SETUP_LINK USER PASSWORD
 import { withBrowser, waitHydrated, screenshot, expect } from './browser.mjs';
 
-const [base, name, nonce] = process.argv.slice(2);
-if (!base || !name || !nonce) {
-  console.error('usage: first_build.mjs BASE_URL BUILD_NAME NONCE');
+const [base, name, nonce, setupLink, user, password] = process.argv.slice(2);
+if (!base || !name || !nonce || !setupLink || !user || !password) {
+  console.error('usage: first_build.mjs BASE_URL BUILD_NAME NONCE SETUP_LINK USER PASSWORD');
   process.exit(2);
 }
 
 await withBrowser(async (page) => {
+  // Signed out, every page leads to the login page.
+  await page.goto(base + '/');
+  await page.waitForURL(/\/login/, { timeout: 15000 });
+  await page.goto(setupLink);
+  await page.fill('#setup-username', user);
+  await page.fill('#setup-password', password);
+  await page.fill('#setup-password2', password);
+  await page.click('#setup-submit');
+  await page.waitForURL((url) => url.pathname === '/', { timeout: 15000 });
+  await waitHydrated(page);
+  const signedIn = await page.locator('#signed-in-user').innerText();
+  expect(signedIn === user, `after setup the page shows user ${signedIn}`);
+  // The link works once.
+  await page.goto(setupLink);
+  await page.fill('#setup-username', 'second');
+  await page.fill('#setup-password', password);
+  await page.fill('#setup-password2', password);
+  await page.click('#setup-submit');
+  await page.waitForSelector('#setup-error', { timeout: 15000 });
   await page.goto(base + '/');
   await waitHydrated(page);
   await page.fill('#new-build-name', name);

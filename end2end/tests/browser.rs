@@ -8,7 +8,7 @@ use support::*;
 #[test]
 fn create_build_in_the_browser_and_see_it_after_reload() {
     let server = start_kiln();
-    run_script("create_build.mjs", &[server.url(), "browser-made"]);
+    run_script(&server, "create_build.mjs", &[server.url(), "browser-made"]);
 
     let body = get(&server, "/api/v1/builds/browser-made");
     assert!(body.contains("made by the browser test"), "{body}");
@@ -55,5 +55,5 @@ RUN echo no-js-marker-{nonce}
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    run_script("no_js.mjs", &[services.server.url(), "plain", &run_id]);
+    run_script(&services.server, "no_js.mjs", &[services.server.url(), "plain", &run_id]);
 }

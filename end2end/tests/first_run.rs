@@ -25,6 +25,8 @@ use support::*;
 struct RunCommand {
     child: Child,
     url: String,
+    /// The one-time setup link Kiln printed (it has no user yet).
+    setup_link: String,
 }
 
 impl RunCommand {
@@ -54,23 +56,31 @@ impl RunCommand {
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
+            let mut setup_link = String::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("run.sh: {line}");
+                if let Some(link) = line.split_whitespace().find(|w| w.contains("/setup?token=")) {
+                    setup_link = link.to_string();
+                }
                 if let Some(url) = line.strip_prefix("kiln listening on ") {
-                    let _ = tx.send(url.trim().to_string());
+                    let _ = tx.send((url.trim().to_string(), setup_link.clone()));
                 }
             }
         });
         // The debug build is already there; the run command's own checks and
         // a no-op build take seconds, but a cold check can be slow.
-        let url = match rx.recv_timeout(Duration::from_secs(900)) {
-            Ok(url) => url,
+        let (url, setup_link) = match rx.recv_timeout(Duration::from_secs(900)) {
+            Ok(found) => found,
             Err(_) => panic!(
                 "scripts/run.sh did not start Kiln; its output:\n{}",
                 std::fs::read_to_string(&log).unwrap_or_default()
             ),
         };
-        Self { child, url }
+        Self {
+            child,
+            url,
+            setup_link,
+        }
     }
 }
 
@@ -90,10 +100,32 @@ impl Drop for RunCommand {
     }
 }
 
-/// `curl` with proxies off; returns (status, body).
+/// The admin the first run creates through the setup link.
+const ADMIN: &str = "first-admin";
+const PASSWORD: &str = "first-admin-password";
+
+/// A session of the first admin: the cookie and CSRF headers for curl.
+fn session_headers(base: &str) -> Vec<String> {
+    let (token, csrf) = kiln_testkit::kiln::login(base, ADMIN, PASSWORD).expect("the admin signs in");
+    vec![
+        "-H".into(),
+        format!("Cookie: kiln_session={token}"),
+        "-H".into(),
+        format!("x-csrf-token: {csrf}"),
+    ]
+}
+
+/// `curl` with proxies off, signed in as the first admin; returns (status, body).
 fn curl(args: &[&str], stdin: Option<&str>) -> (u16, String) {
+    let session = args
+        .iter()
+        .find(|arg| arg.starts_with("http://"))
+        .and_then(|url| url.split("/api/").next())
+        .map(session_headers)
+        .unwrap_or_default();
     let mut child = Command::new("curl")
         .args(["-sS", "--noproxy", "*", "-o", "-", "-w", "\n%{http_code}"])
+        .args(&session)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -152,7 +184,16 @@ async fn the_readme_run_command_builds_a_first_dockerfile_and_serves_a_working_a
 
     // 1. The first build, through the UI form, with a RUN step.
     let nonce = nonce();
-    run_script("first_build.mjs", &[&base, "first-build", &nonce]);
+    assert!(
+        kiln.setup_link.starts_with(&format!("{base}/setup?token=")),
+        "no setup link printed: '{}'",
+        kiln.setup_link
+    );
+    run_script_as(
+        None,
+        "first_build.mjs",
+        &[&base, "first-build", &nonce, &kiln.setup_link, ADMIN, PASSWORD],
+    );
     let (_, builders) = curl(&[&format!("{base}/api/v1/builders")], None);
     assert!(builders.contains("no bridge network"), "{builders}");
 

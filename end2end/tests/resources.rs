@@ -7,7 +7,7 @@ use support::*;
 #[test]
 fn variables_accounts_and_sync_pages_work_and_never_show_secrets() {
     let server = start_kiln();
-    run_script("resources.mjs", &[server.url()]);
+    run_script(&server, "resources.mjs", &[server.url()]);
 
     let export = get(&server, "/api/v1/sync");
     assert!(export.contains("name = \"synced-app\""), "{export}");

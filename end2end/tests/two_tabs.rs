@@ -10,7 +10,7 @@ use support::*;
 fn two_tabs_merge_different_fields_and_resolve_a_conflict_on_the_same_one() {
     let server = start_kiln();
     apply_sync(&server, "[[build]]\nname = \"shared\"\n");
-    run_script("two_tabs.mjs", &[server.url(), "shared"]);
+    run_script(&server, "two_tabs.mjs", &[server.url(), "shared"]);
     let history = get(&server, "/api/v1/builds/shared/history");
     assert!(history.contains("\"door\":\"ui\""), "{history}");
     assert!(history.contains("\"door\":\"sync\""), "{history}");

@@ -138,6 +138,8 @@ fn router(state: AppState, max_body_bytes: usize) -> Router {
             crate::agent_download::PATH,
             axum::routing::get(crate::agent_download::serve),
         )
+        .route("/login", axum::routing::post(crate::auth::forms::login))
+        .route("/setup", axum::routing::post(crate::auth::forms::setup))
         .nest_service("/api/v1", api::service(state.clone(), max_body_bytes))
         .merge(crate::webhooks::routes())
         .leptos_routes_with_context(

@@ -349,7 +349,7 @@ async fn a_wrong_key_fails_the_run_and_the_builders_list_shows_agent_health() {
 async fn the_agent_binary_is_served_from_beside_kiln() {
     let agent = agent_bin();
     let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
-    let response = client()
+    let response = client(&server)
         .get(format!("{}/agent/kiln-agent", server.url()))
         .send()
         .await
@@ -373,7 +373,7 @@ async fn the_agent_binary_is_served_from_beside_kiln() {
     let kiln = lonely.path().join("kiln");
     std::fs::hard_link(kiln_bin(), &kiln).unwrap();
     let server = KilnServer::start(&kiln, &[]).expect("kiln serves");
-    let response = client()
+    let response = client(&server)
         .get(format!("{}/agent/kiln-agent", server.url()))
         .send()
         .await

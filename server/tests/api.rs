@@ -10,13 +10,13 @@ fn start() -> KilnServer {
 }
 
 fn get(server: &KilnServer, path: &str) -> (u16, String) {
-    let response = reqwest::blocking::get(format!("{}{path}", server.url())).expect("GET");
+    let response = server.http_blocking().get(format!("{}{path}", server.url())).send().expect("GET");
     let status = response.status().as_u16();
     (status, response.text().expect("body"))
 }
 
 fn send(server: &KilnServer, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::blocking::Client::new();
+    let client = server.http_blocking();
     let url = format!("{}{path}", server.url());
     let mut request = match method {
         "POST" => client.post(url),
@@ -238,7 +238,7 @@ fn sync_cli_dry_run_apply_idempotent_export_round_trip() {
 fn sync_is_atomic_and_reports_lines() {
     let server = start();
     let bad = "[[build]]\nname = \"ok\"\n\n[[build]]\nname = \"broken\"\n[build.config]\nimage_name = \"Bad Name\"\n";
-    let client = reqwest::blocking::Client::new();
+    let client = server.http_blocking();
     let response = client
         .post(format!("{}/api/v1/sync", server.url()))
         .body(bad)

@@ -661,7 +661,7 @@ async fn wait_for_log_line(server: &KilnServer, run_id: i64, needle: &str) {
             run["status"] == "running" || run["status"] == "queued",
             "the run ended early: {run}"
         );
-        let response = client()
+        let response = client(server)
             .get(format!("{}/api/v1/runs/{run_id}/log", server.url()))
             .send()
             .await

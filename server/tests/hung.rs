@@ -55,7 +55,7 @@ async fn cancel_hung(server: &kiln_testkit::kiln::KilnServer, run_id: i64) -> (V
 /// Waits until the live log of run `run_id` has a line containing `needle`.
 async fn wait_for_line(server: &kiln_testkit::kiln::KilnServer, run_id: i64, needle: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut response = client()
+    let mut response = client(server)
         .get(format!("{}/api/v1/runs/{run_id}/log", server.url()))
         .send()
         .await

@@ -61,7 +61,7 @@ fn assert_hidden(place: &str, text: &str) {
 }
 
 fn sync(server: &KilnServer, toml: &str, dry_run: bool) -> Value {
-    let response = reqwest::blocking::Client::new()
+    let response = server.http_blocking()
         .post(format!("{}/api/v1/sync?dry_run={dry_run}", server.url()))
         .body(toml.to_string())
         .send()
@@ -71,7 +71,7 @@ fn sync(server: &KilnServer, toml: &str, dry_run: bool) -> Value {
 }
 
 fn get_text(server: &KilnServer, path: &str) -> String {
-    reqwest::blocking::get(format!("{}{path}", server.url()))
+    server.http_blocking().get(format!("{}{path}", server.url())).send()
         .expect("GET")
         .text()
         .expect("body")
@@ -119,7 +119,7 @@ fn literal_secret_args_never_leave_and_placeholders_keep_them() {
     );
     assert_hidden("GET /api/v1/builds", &get_text(&server, "/api/v1/builds"));
 
-    let created = reqwest::blocking::Client::new()
+    let created = server.http_blocking()
         .post(format!("{}/api/v1/builds", server.url()))
         .json(&json!({
             "name": "posted",

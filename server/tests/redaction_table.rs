@@ -393,8 +393,8 @@ fn no_secret_leaves_through_any_door() {
 
     let mut doors: Vec<Door> = Vec::new();
     let mut ctx = Ctx {
+        client: server.http_blocking(),
         server,
-        client: Client::builder().no_proxy().build().expect("client"),
         run_id: 0,
     };
     let mut door = |label: &str, want: u16, answer: Answer| {

@@ -7,7 +7,7 @@ mod support;
 
 use kiln_testkit::kiln::KilnServer;
 use leptos::server_fn::ServerFn;
-use reqwest::blocking::{Body, Client};
+use reqwest::blocking::Body;
 use serde_json::{json, Value};
 use support::kiln_bin;
 
@@ -51,9 +51,8 @@ fn a_10000_build_sync_file_is_accepted_and_a_small_limit_refuses_it_in_json() {
         "about 2.7 MB: {}",
         file.len()
     );
-    let client = Client::new();
-
     let server = start(&[]);
+    let client = server.http_blocking();
     let started = std::time::Instant::now();
     let (status, body, text) = answer(
         client
@@ -80,6 +79,7 @@ fn a_10000_build_sync_file_is_accepted_and_a_small_limit_refuses_it_in_json() {
     assert_eq!(body["changes"].as_array().map(Vec::len), Some(10_000));
 
     let small = start(&[("KILN_MAX_BODY_BYTES", "1000")]);
+    let client = small.http_blocking();
     let (status, body, text) = answer(
         client
             .post(format!("{}/api/v1/sync?dry_run=true", small.url()))
@@ -138,7 +138,7 @@ fn a_10000_build_sync_file_is_accepted_and_a_small_limit_refuses_it_in_json() {
 fn every_refusal_of_the_api_is_json_with_its_status() {
     let server = start(&[("KILN_MAX_BODY_BYTES", "4096")]);
     let url = server.url();
-    let client = Client::new();
+    let client = server.http_blocking();
     let created = client
         .post(format!("{url}/api/v1/builds"))
         .json(&json!({ "name": "api" }))
@@ -222,7 +222,7 @@ fn every_refusal_of_the_api_is_json_with_its_status() {
 fn builds_without_tags_are_refused_at_save_time_naming_the_field() {
     let server = start(&[]);
     let url = server.url();
-    let client = Client::new();
+    let client = server.http_blocking();
     let untagged = json!({
         "name": "untagged",
         "config": {

@@ -16,9 +16,9 @@ use support::*;
 async fn send(server: &KilnServer, method: &str, path: &str, body: Value) -> (u16, Value) {
     let url = format!("{}{path}", server.url());
     let request = match method {
-        "PATCH" => client().patch(url),
-        "DELETE" => client().delete(url),
-        _ => client().post(url),
+        "PATCH" => client(server).patch(url),
+        "DELETE" => client(server).delete(url),
+        _ => client(server).post(url),
     };
     let response = request.json(&body).send().await.expect("request");
     let status = response.status().as_u16();
@@ -31,7 +31,7 @@ async fn send(server: &KilnServer, method: &str, path: &str, body: Value) -> (u1
 
 /// The build page's save: the `patch_build` server function.
 async fn ui_save(server: &KilnServer, name: &str, revision: i64, config: Value) -> Value {
-    let response = client()
+    let response = client(server)
         .post(format!(
             "{}{}",
             server.url(),
@@ -407,7 +407,7 @@ async fn other_kinds_patch_the_same_way_with_secrets_as_placeholders() {
     assert_eq!(body["token"], "<secret>");
     let everything = format!("{saved}{refused}{merged}{body}");
     assert!(!everything.contains("-value"), "{everything}");
-    let export = client()
+    let export = client(&server)
         .get(format!("{}/api/v1/sync", server.url()))
         .send()
         .await

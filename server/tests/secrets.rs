@@ -103,7 +103,7 @@ secret_args = "API_TOKEN=[[API_TOKEN]]"
         "/builds/secretive".into(),
         "/builders".into(),
     ] {
-        let body = client()
+        let body = client(&server)
             .get(format!("{}{path}", server.url()))
             .send()
             .await

@@ -93,6 +93,36 @@ impl KilnServer {
         &self.admin().api_key
     }
 
+    /// `Authorization: Bearer <the admin's key>` (empty for a server
+    /// without users).
+    pub fn auth_headers(&self) -> reqwest::header::HeaderMap {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(admin) = &self.admin {
+            if let Ok(value) = format!("Bearer {}", admin.api_key).parse() {
+                headers.insert(reqwest::header::AUTHORIZATION, value);
+            }
+        }
+        headers
+    }
+
+    /// An HTTP client acting as the admin (their API key on every request).
+    pub fn http(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .no_proxy()
+            .default_headers(self.auth_headers())
+            .build()
+            .unwrap_or_default()
+    }
+
+    /// [`Self::http`], blocking.
+    pub fn http_blocking(&self) -> reqwest::blocking::Client {
+        reqwest::blocking::Client::builder()
+            .no_proxy()
+            .default_headers(self.auth_headers())
+            .build()
+            .unwrap_or_default()
+    }
+
     /// The setup link `kiln serve` printed (a server without users).
     pub fn setup_link(&self) -> Option<String> {
         let lines = self.stdout.lock().ok()?;

@@ -14,6 +14,18 @@ pub fn now_ms() -> i64 {
 
 pub fn mark_hydrated() {}
 
+/// The signed-in user's name (the request's caller on the server).
+pub fn signed_in_user() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::caller().map(|c| c.username().to_string())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
 pub fn draft_load(_key: &str) -> Option<String> {
     None
 }

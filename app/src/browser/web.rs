@@ -17,6 +17,16 @@ pub fn mark_hydrated() {
     }
 }
 
+/// The signed-in user's name, as the server wrote it into the page
+/// (`<meta name="kiln-user">`); None when signed out.
+pub fn signed_in_user() -> Option<String> {
+    let meta = web_sys::window()?
+        .document()?
+        .query_selector("meta[name=\"kiln-user\"]")
+        .ok()??;
+    meta.get_attribute("content").filter(|name| !name.is_empty())
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }

@@ -5,6 +5,7 @@ mod build;
 mod builders;
 mod builds;
 mod lazy;
+mod login;
 mod run;
 mod sync;
 mod variables;
@@ -18,6 +19,7 @@ pub use lazy::{
     AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, HistoryTabRoute,
     LoadingRoutes, RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
 };
+pub use login::{LoginPage, SetupPage};
 use run::RunPage;
 use sync::SyncPage;
 use variables::VariablesPage;

@@ -17,7 +17,7 @@ async fn main() -> anyhow::Result<()> {
     base_image(&engine).await?;
     let registry = Registry::start(None).await?;
     let server = KilnServer::start(&kiln_bin()?, &[("DOCKER_HOST", engine.host())])?;
-    let http = reqwest::Client::builder().no_proxy().build()?;
+    let http = server.http();
     let cli = buildkit_cli().context("no docker CLI that can build with BuildKit")?;
 
     let mut by_hand = Vec::new();

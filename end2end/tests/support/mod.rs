@@ -12,13 +12,22 @@ use std::process::Command;
 pub const REGISTRY_USER: &str = "kiln";
 pub const REGISTRY_PASS: &str = "registry-pass-5521";
 
-/// Runs `node scripts/<script> ARGS...` and fails the test with its output
-/// if it fails. Returns its stdout.
-pub fn run_script(script: &str, args: &[&str]) -> String {
+/// Runs `node scripts/<script> ARGS...` signed in as `server`'s admin
+/// (their session cookie in `KILN_SESSION`, which `browser.mjs` gives the
+/// browser) and fails the test with its output if it fails. Returns its
+/// stdout.
+pub fn run_script(server: &KilnServer, script: &str, args: &[&str]) -> String {
+    let (session, _) = server.admin_session().expect("the admin signs in");
+    run_script_as(Some(&session), script, args)
+}
+
+/// [`run_script`] with the session cookie `session` (None: signed out).
+pub fn run_script_as(session: Option<&str>, script: &str, args: &[&str]) -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new("node")
         .arg(dir.join("scripts").join(script))
         .args(args)
+        .env("KILN_SESSION", session.unwrap_or_default())
         .current_dir(dir)
         .output()
         .expect("node runs");
@@ -90,11 +99,17 @@ token = "{REGISTRY_PASS}"
     }
 }
 
+/// The admin's `Authorization` header, for curl.
+fn bearer(server: &KilnServer) -> String {
+    format!("Authorization: Bearer {}", server.api_key())
+}
+
 /// POSTs a sync file to the server's JSON API; panics if refused.
 pub fn apply_sync(server: &KilnServer, toml: &str) {
     let output = Command::new("curl")
         .args(["-sS", "--noproxy", "*", "-o", "-", "-w", "\n%{http_code}"])
         .args(["-X", "POST", "--data-binary", "@-"])
+        .args(["-H", &bearer(server)])
         .arg(format!("{}/api/v1/sync", server.url()))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -115,6 +130,7 @@ pub fn apply_sync(server: &KilnServer, toml: &str) {
 pub fn get(server: &KilnServer, path: &str) -> String {
     let output = Command::new("curl")
         .args(["-sSf", "--noproxy", "*"])
+        .args(["-H", &bearer(server)])
         .arg(format!("{}{path}", server.url()))
         .output()
         .expect("curl runs");
@@ -126,6 +142,7 @@ pub fn get(server: &KilnServer, path: &str) -> String {
 pub fn post(server: &KilnServer, path: &str) -> String {
     let output = Command::new("curl")
         .args(["-sSf", "--noproxy", "*", "-X", "POST"])
+        .args(["-H", &bearer(server)])
         .arg(format!("{}{path}", server.url()))
         .output()
         .expect("curl runs");

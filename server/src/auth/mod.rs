@@ -12,6 +12,7 @@
 //! Pages asked for without a session redirect to `/login`.
 
 pub mod cookies;
+pub mod forms;
 pub mod routes;
 
 use crate::serve::AppState;
@@ -38,13 +39,12 @@ fn public(path: &str) -> bool {
         "/setup",
         "/favicon",
     ];
-    const EXACT: [&str; 6] = [
+    const EXACT: [&str; 5] = [
         "/api/v1/health",
         "/api/v1/login",
         "/api/v1/setup",
         "/api/v1/logout",
-        "/rpc/login",
-        "/rpc/setup",
+        "/kiln-session.js",
     ];
     EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
 }
@@ -118,8 +118,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
         None if public(&path) => {}
         None if wants_page(&request) => {
-            let next_path = urlencode(&path);
-            return Redirect::to(&format!("/login?next={next_path}")).into_response();
+            let next = forms::query_pair("next", &path);
+            return Redirect::to(&format!("/login?{next}")).into_response();
         }
         None => {}
     }
@@ -153,16 +153,4 @@ fn wants_page(request: &Request) -> bool {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
-}
-
-/// Percent-encodes what a path needs in a query value.
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -26,15 +26,13 @@ pub fn start_with_engine(engine: &DockerEngine) -> KilnServer {
     KilnServer::start(kiln_bin(), &[("DOCKER_HOST", engine.host())]).expect("kiln serves")
 }
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client")
+/// An HTTP client acting as the server's admin (their API key).
+pub fn client(server: &KilnServer) -> reqwest::Client {
+    server.http()
 }
 
 pub async fn get_json(server: &KilnServer, path: &str) -> (u16, Value) {
-    let response = client()
+    let response = client(server)
         .get(format!("{}{path}", server.url()))
         .send()
         .await
@@ -49,7 +47,7 @@ pub async fn get_json(server: &KilnServer, path: &str) -> (u16, Value) {
 
 /// POSTs `body` as text and returns the status and the body as text.
 pub async fn post_text(server: &KilnServer, path: &str, body: &str) -> (u16, String) {
-    let response = client()
+    let response = client(server)
         .post(format!("{}{path}", server.url()))
         .body(body.to_string())
         .send()
@@ -60,7 +58,7 @@ pub async fn post_text(server: &KilnServer, path: &str, body: &str) -> (u16, Str
 }
 
 pub async fn post_json(server: &KilnServer, path: &str, body: Value) -> (u16, Value) {
-    let response = client()
+    let response = client(server)
         .post(format!("{}{path}", server.url()))
         .json(&body)
         .send()
@@ -76,7 +74,7 @@ pub async fn post_json(server: &KilnServer, path: &str, body: Value) -> (u16, Va
 
 /// Applies a sync file and panics with the server's message if refused.
 pub async fn apply(server: &KilnServer, toml: &str) {
-    let response = client()
+    let response = client(server)
         .post(format!("{}/api/v1/sync", server.url()))
         .body(toml.to_string())
         .send()
@@ -130,7 +128,7 @@ pub async fn wait_status(server: &KilnServer, run_id: i64, want: &str, limit: Du
 
 /// Reads the run's SSE log to its end: (line texts with arrival times, end record).
 pub async fn read_log(server: &KilnServer, run_id: i64) -> (Vec<(Instant, String)>, Value) {
-    let mut response = client()
+    let mut response = client(server)
         .get(format!("{}/api/v1/runs/{run_id}/log", server.url()))
         .send()
         .await
