@@ -203,6 +203,29 @@ async fn a_second_start_is_refused_while_the_build_has_a_live_run() {
 }
 
 #[tokio::test]
+async fn of_two_starts_at_once_one_runs_and_the_other_is_refused() {
+    let mut h = harness().await;
+    let gate = Arc::new(Notify::new());
+    h.fake.script("free", Script::gated(&gate));
+    let (x, y) = tokio::join!(
+        h.runs.start("free", "manual"),
+        h.runs.start("free", "webhook")
+    );
+    let (run, refused) = match (x, y) {
+        (Ok(run), Err(refused)) | (Err(refused), Ok(run)) => (run, refused),
+        (x, y) => panic!("one start runs, the other is refused: {x:?} {y:?}"),
+    };
+    assert!(
+        matches!(refused, RunError::AlreadyRunning { run_id, .. } if run_id == run.id),
+        "{refused:?}"
+    );
+    gate.notify_one();
+    assert_eq!(h.next_end().await.id, run.id);
+    assert_eq!(h.fake.started_builds(), ["free"]);
+    h.no_more_ends();
+}
+
+#[tokio::test]
 async fn a_one_slot_builder_runs_builds_one_after_another_in_order() {
     let mut h = harness().await;
     let gates: Vec<Arc<Notify>> = (0..3).map(|_| Arc::new(Notify::new())).collect();
