@@ -357,7 +357,7 @@ async fn a_run_whose_work_ignores_the_cancel_ends_cancelled_after_the_grace() {
             vec![
                 Step::Stage("Push"),
                 Step::Line("pushing"),
-                Step::Stall(700),
+                Step::Stall(500),
                 Step::Line("late line of abandoned work"),
                 Step::Hang,
             ],
@@ -393,8 +393,9 @@ async fn a_run_whose_work_ignores_the_cancel_ends_cancelled_after_the_grace() {
     h.start("b").await;
     assert_eq!(h.next_end().await.status, RunStatus::Success);
 
-    // What the abandoned work says later reaches neither the log nor the run.
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // What the abandoned work says later (500 ms after it started) reaches
+    // neither the log nor the run.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     let log = read_log_file(&settings(&h.dir).log_dir, run.id).unwrap();
     let texts: Vec<&str> = log.iter().map(|l| l.text.as_str()).collect();
     assert!(texts.contains(&"pushing"), "{texts:?}");
@@ -405,7 +406,8 @@ async fn a_run_whose_work_ignores_the_cancel_ends_cancelled_after_the_grace() {
 
 #[tokio::test]
 async fn a_run_past_its_timeout_is_recorded_failed_and_frees_its_build() {
-    let mut h = harness().await;
+    let grace = Duration::from_millis(100);
+    let mut h = harness_with_grace(grace).await;
     // `quick` stops when cancelled; `stubborn` hangs in its push whatever.
     h.fake.script(
         "quick",
@@ -427,8 +429,8 @@ async fn a_run_past_its_timeout_is_recorded_failed_and_frees_its_build() {
     let second = h.next_end().await;
     let took = started.elapsed();
     assert!(
-        took >= timeout && took < timeout + GRACE + Duration::from_secs(1),
-        "both ended {took:?} after the start, with timeout_seconds = 1 and a grace of {GRACE:?}"
+        took >= timeout && took < timeout + grace + Duration::from_secs(1),
+        "both ended {took:?} after the start, with timeout_seconds = 1 and a grace of {grace:?}"
     );
     assert_eq!(
         [first.id, second.id],
