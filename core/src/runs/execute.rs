@@ -3,6 +3,7 @@
 //! kiln-agent (Aws builders). Every path reports through the same
 //! [`LogSink`] and ends in a [`RunResult`], so the run manager's lock,
 //! queue, cancel, timeout and live log work the same for all of them.
+//! [`Dispatch`] is the run manager's real [`Backend`].
 
 use std::sync::Arc;
 
@@ -11,12 +12,40 @@ use kiln_engine::{BuildJob, LogSink, RunResult};
 use kiln_protocol::{AgentClient, ClientError};
 use tokio_util::sync::CancellationToken;
 
+use super::backend::{Backend, BoxFuture};
 use super::job::{BuilderTarget, ResolvedBuilder};
 use super::remote::run_on_agent;
 use crate::aws::Ec2Builders;
 
+/// The real [`Backend`]: runs a job where its builder says, with the
+/// default [`super::backend::STOP_GRACE`].
+pub struct Dispatch {
+    /// Runs on Aws builders (None: Aws builders' runs fail, saying so).
+    pub ec2: Option<Ec2Builders>,
+}
+
+impl Backend for Dispatch {
+    fn execute<'a>(
+        &'a self,
+        builder: &'a ResolvedBuilder,
+        run_id: i64,
+        job: BuildJob,
+        sink: Arc<dyn LogSink>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, RunResult> {
+        Box::pin(execute(
+            builder,
+            run_id,
+            job,
+            sink,
+            cancel,
+            self.ec2.as_ref(),
+        ))
+    }
+}
+
 /// Runs `job` for run `run_id` on `builder`.
-pub async fn execute(
+async fn execute(
     builder: &ResolvedBuilder,
     run_id: i64,
     job: BuildJob,

@@ -1,3 +1,5 @@
+use super::backend::Backend;
+use super::execute::Dispatch;
 use super::job::{job_for, ResolvedBuilder};
 use super::log::{Follow, RunLog};
 use crate::Actor;
@@ -55,8 +57,8 @@ struct Inner {
     /// Per builder: how many runs may go at once, and who waits (run ids in order).
     queues: Mutex<HashMap<String, BuilderQueue>>,
     observers: Mutex<Vec<Arc<dyn RunObserver>>>,
-    /// Runs on Aws builders (None: Aws builders' runs fail, saying so).
-    ec2: Option<crate::aws::Ec2Builders>,
+    /// Executes each run's job where its builder says.
+    backend: Arc<dyn Backend>,
 }
 
 /// Overrides for one run (webhook tag pushes); the default changes nothing.
@@ -93,8 +95,17 @@ impl std::fmt::Debug for RunManager {
 
 impl RunManager {
     /// A manager of runs recorded in `store`, with files under `settings`'
-    /// directories; `ec2` runs builds on Aws builders.
+    /// directories, executing each job on its builder's engine, agent or
+    /// EC2 instance (the real [`Backend`]); `ec2` runs builds on Aws
+    /// builders (None: their runs fail, saying so).
     pub fn new(store: Store, settings: RunSettings, ec2: Option<crate::aws::Ec2Builders>) -> Self {
+        Self::with_backend(store, settings, Arc::new(Dispatch { ec2 }))
+    }
+
+    /// A manager like [`Self::new`] whose runs' jobs are executed by
+    /// `backend` (the in-process tests give it a scripted fake). The lock,
+    /// queues, cancel, timeout, live log and run records are the same.
+    pub fn with_backend(store: Store, settings: RunSettings, backend: Arc<dyn Backend>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -103,7 +114,7 @@ impl RunManager {
                 logs: Mutex::new(HashMap::new()),
                 queues: Mutex::new(HashMap::new()),
                 observers: Mutex::new(Vec::new()),
-                ec2,
+                backend,
             }),
         }
     }
@@ -445,30 +456,29 @@ impl RunManager {
             })
         };
         // The work runs in a task of its own, so the run can end without it:
-        // once cancelled (by the user or the timer) it gets STOP_GRACE, then
-        // the run is recorded and its lock and builder slot released while
-        // whatever it still waits on ends in the background.
+        // once cancelled (by the user or the timer) it gets the backend's
+        // stop grace, then the run is recorded and its lock and builder slot
+        // released while whatever it still waits on ends in the background.
+        let backend = self.inner.backend.clone();
+        let grace = backend.stop_grace();
         let mut work = {
             let (builder, cancel) = (builder.clone(), cancel.clone());
-            let ec2 = self.inner.ec2.clone();
             let sink: Arc<dyn LogSink> = sink.clone();
-            tokio::spawn(async move {
-                super::execute::execute(&builder, run_id, job, sink, &cancel, ec2.as_ref()).await
-            })
+            tokio::spawn(async move { backend.execute(&builder, run_id, job, sink, &cancel).await })
         };
         let joined = tokio::select! {
             joined = &mut work => Some(joined),
             () = cancel.cancelled() => {
                 // A cancel during the grace stays a cancel, not a timeout.
                 timer.abort();
-                tokio::time::timeout(STOP_GRACE, &mut work).await.ok()
+                tokio::time::timeout(grace, &mut work).await.ok()
             }
         };
         timer.abort();
         if joined.is_none() {
             let note = format!(
-                "the run did not stop within {} s of the cancel: it ends here, and what it still waits on is abandoned",
-                STOP_GRACE.as_secs()
+                "the run did not stop within {} of the cancel: it ends here, and what it still waits on is abandoned",
+                seconds(grace)
             );
             tracing::warn!(run_id, "{note}");
             sink.abandon_open_stage(&note);
@@ -522,12 +532,14 @@ fn ended(status: RunStatus, error: String, stages: Vec<StageRecord>) -> RunEnd {
     }
 }
 
-/// How long a cancelled (or timed-out) run's work may take to stop before
-/// the run ends without it: 10 seconds. Longer than the engine's own
-/// [`kiln_engine::STOP_GRACE`] and the agent's cancel grace, so those
-/// report their stages first; this bounds every other wait (an EC2 call, a
-/// termination's retries).
-const STOP_GRACE: Duration = Duration::from_secs(10);
+/// `d` in words: "10 s" for whole seconds, else "0.3 s".
+fn seconds(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
 
 /// Feeds engine output into the run's log and stage records until the run
 /// ends ([`RunSink::close`]).

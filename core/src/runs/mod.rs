@@ -3,13 +3,19 @@
 //! itself is done by `kiln-engine`: on this server (Local builders), on a
 //! kiln-agent (Server builders, `remote.rs`), or on a temporary EC2 instance
 //! running kiln-agent (Aws builders, `crate::aws`); `execute.rs` dispatches.
+//! The manager reaches them through the [`backend::Backend`] trait, so its
+//! lock, queue, cancel, timeout and restart handling are tested in process
+//! over a scripted fake (`tests/`).
 
+mod backend;
 mod execute;
 mod host_dockerfile;
 mod job;
 mod log;
 mod manager;
 mod remote;
+#[cfg(test)]
+mod tests;
 
 pub use execute::run_key;
 pub use host_dockerfile::HostDockerfileError;
