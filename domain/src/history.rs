@@ -81,7 +81,7 @@ impl fmt::Display for Door {
 /// Who made a change and through which door, as the history records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
-    /// Who: `"anonymous"` for the UI, API and CLI until there are users,
+    /// Who: the username for the UI, API and CLI,
     /// `"webhook"`, `"system"`.
     pub actor: String,
     /// How the change came in.

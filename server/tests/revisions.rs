@@ -94,7 +94,7 @@ async fn stale_patches_conflict_on_changed_fields_and_merge_the_others() {
         .find(|c| c["field"] == "config.image_tag")
         .expect("image_tag conflicts");
     assert_eq!(tag["current"], "edge");
-    assert_eq!(tag["changed_by"], "anonymous");
+    assert_eq!(tag["changed_by"], kiln_testkit::kiln::ADMIN_USER);
     assert_eq!(tag["door"], "api");
     assert!(tag["at_ms"].as_i64().unwrap_or(0) > 0, "{tag}");
     let secret = conflicts

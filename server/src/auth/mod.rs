@@ -9,7 +9,9 @@
 //! Kiln's own pages: an `Origin` (or `Sec-Fetch-Site: same-origin`) of this
 //! host and the session's CSRF token in `x-csrf-token` (the pages' script
 //! adds it to every request). A key is never ambient and needs neither.
-//! Pages asked for without a session redirect to `/login`.
+//! Without valid credentials, pages redirect to `/login` and every other
+//! request but the public ones (login, setup, health, the site's files,
+//! the agent download, the signed webhook listeners) is refused with 401.
 
 pub mod cookies;
 pub mod forms;
@@ -121,7 +123,12 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             let next = forms::query_pair("next", &path);
             return Redirect::to(&format!("/login?{next}")).into_response();
         }
-        None => {}
+        None => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "sign in, or send an API key (Authorization: Bearer kiln_…)",
+            )
+        }
     }
     next.run(request).await
 }
