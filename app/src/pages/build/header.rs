@@ -1,5 +1,5 @@
 use super::draft::{Draft, SaveState};
-use crate::components::{encode_segment, RunButton, StatusBadge};
+use crate::components::{encode_segment, ConflictView, RunButton, StatusBadge};
 use kiln_api::{builder_label, source_label, BuildPageData};
 use leptos::prelude::*;
 
@@ -99,39 +99,16 @@ fn SaveBar(draft: Draft) -> impl IntoView {
     }
 }
 
-/// A stale save's conflicts: each field with its current value and who
-/// changed it, and the two ways on.
+/// A stale save's conflicts (the shared view), until reloaded or re-applied.
 #[component]
 fn ConflictPanel(draft: Draft) -> impl IntoView {
     move || {
         draft.conflict.with(|conflict| {
             conflict.as_ref().map(|conflict| {
-                let rows = conflict
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let current = match &f.current {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        view! {
-                            <li data-field=f.field.clone()>
-                                <code>{f.field.clone()}</code>" is now "
-                                <code class="current">{current}</code>
-                                {format!(" (changed by {} via {}, revision {})", f.changed_by, f.door, f.revision)}
-                            </li>
-                        }
-                    })
-                    .collect_view();
                 view! {
-                    <div class="conflict" role="alert" id="save-conflict">
-                        <p>"These fields were changed by someone else since you started editing:"</p>
-                        <ul>{rows}</ul>
-                        <button type="button" id="conflict-reload" class="secondary"
-                            on:click=move |_| draft.reload()>"Reload (drop my edits)"</button>
-                        <button type="button" id="conflict-reapply"
-                            on:click=move |_| draft.reapply()>"Re-apply my edits"</button>
-                    </div>
+                    <ConflictView id="save-conflict" fields=conflict.fields.clone()
+                        reload=Callback::new(move |()| draft.reload())
+                        reapply=Callback::new(move |()| draft.reapply())/>
                 }
             })
         })
