@@ -3,7 +3,8 @@
 //! against the real `kiln` binary: a stale save of another field merges, a
 //! stale save of a changed field answers its current value (secrets as
 //! placeholders), who changed it and the revision to re-apply at; rename
-//! and copy refuse with a sentence.
+//! and copy refuse with a sentence. A lower version is saved only when
+//! the build page's button (or the API's `?force_version=true`) says so.
 
 mod support;
 
@@ -266,7 +267,7 @@ async fn rename_and_copy_refuse_with_a_sentence_and_keep_or_leave_the_history() 
 }
 
 #[tokio::test]
-async fn the_build_page_lowers_a_version_only_when_told_to() {
+async fn the_build_page_and_the_api_lower_a_version_only_when_told_to() {
     let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
     apply(
         &server,
@@ -307,4 +308,31 @@ async fn the_build_page_lowers_a_version_only_when_told_to() {
     assert_eq!(saved["Saved"][0]["config"]["version"], "1.0.0", "{saved}");
     let (_, lowered) = get_json(&server, "/api/v1/builds/ver").await;
     assert_eq!(lowered["config"]["version"], "1.0.0");
+
+    // The API's PATCH: 422 naming the field, unless ?force_version=true.
+    let revision = lowered["revision"].as_i64().expect("revision");
+    let api_patch = |query: &'static str| {
+        let url = format!("{}/api/v1/builds/ver{query}", server.url());
+        async move {
+            let response = client()
+                .patch(url)
+                .json(&json!({"revision": revision, "config": {"version": "0.9.0"}}))
+                .send()
+                .await
+                .expect("PATCH");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("body"))
+        }
+    };
+    let (status, refused) = api_patch("").await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.contains("config.version: 0.9.0 is lower than the stored 1.0.0"),
+        "{refused}"
+    );
+    let (status, refused) = api_patch("?force_version=false").await;
+    assert_eq!(status, 422, "{refused}");
+    let (status, saved) = api_patch("?force_version=true").await;
+    assert_eq!(status, 200, "{saved}");
+    assert!(saved.contains("\"version\":\"0.9.0\""), "{saved}");
 }
