@@ -66,6 +66,11 @@ await withBrowser(async (page) => {
   await waitHydrated(page);
   const accounts = await page.content();
   expect(!accounts.includes('ghp-secret-token-77') && !accounts.includes('reg-secret-token-88'), 'a token reached the browser');
+  // Replacing a token is a patch at the row's revision.
+  await page.fill('input[aria-label="New token for alice on github.com"]', 'ghp-secret-token-78');
+  await page.click('#git-accounts .token-form button[type="submit"]');
+  await page.getByText('Token of alice on github.com replaced.').waitFor({ timeout: 15000 });
+  expect(!(await page.content()).includes('ghp-secret-token-78'), 'the new token reached the page');
   await screenshot(page, 'accounts');
 
   // Sync: paste, dry run (nothing written), apply, export.

@@ -49,7 +49,7 @@ await withBrowser(async (first) => {
   const text = await conflict.innerText();
   expect(text.includes('config.image_tag') && text.includes('first-wins') && text.includes('via ui'), text);
   await screenshot(second, 'build-conflict');
-  await second.click('#conflict-reapply');
+  await second.click('#save-conflict .reapply');
   await saved(second);
   await conflict.waitFor({ state: 'detached', timeout: 10000 });
   const after = await (await fetch(`${base}/api/v1/builds/${name}`)).json();

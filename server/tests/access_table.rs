@@ -367,11 +367,11 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
         ("check_build", Read, rpc::CheckBuild::PATH, Body::Json(json!({"build": {"name": "target"}}))),
         ("list_variables", SignedIn, rpc::ListVariables::PATH, form(&[])),
         ("create_variable", Admin, rpc::CreateVariable::PATH, Body::Json(json!({"name": "MADE", "value": "made-value", "description": "", "is_secret": false}))),
-        ("update_variable", Admin, rpc::UpdateVariable::PATH, Body::Json(json!({"name": "SHARED", "description": "d", "is_secret": false, "value": null}))),
+        ("patch_variable", Admin, rpc::PatchVariable::PATH, Body::Json(json!({"name": "SHARED", "revision": 1, "value": null, "description": "d", "is_secret": null}))),
         ("delete_variable", Admin, rpc::DeleteVariable::PATH, form(&[("name", "MADE")])),
         ("list_accounts", SignedIn, rpc::ListAccounts::PATH, form(&[("kind", "git")])),
         ("create_account", Admin, rpc::CreateAccount::PATH, Body::Json(json!({"kind": "git", "domain": "made.example", "username": "u", "token": "made-token"}))),
-        ("set_account_token", Admin, rpc::SetAccountToken::PATH, Body::Json(json!({"kind": "git", "domain": "git.example", "username": "bot", "token": "new-token-1234"}))),
+        ("patch_account_token", Admin, rpc::PatchAccountToken::PATH, Body::Json(json!({"kind": "git", "domain": "git.example", "username": "bot", "revision": 1, "token": "new-token-1234"}))),
         ("delete_account", Admin, rpc::DeleteAccount::PATH, Body::Json(json!({"kind": "git", "domain": "made.example", "username": "u"}))),
         ("start_run", Execute, rpc::StartRun::PATH, form(&[("name", "target")])),
         ("cancel_run", Execute, rpc::CancelRun::PATH, form(&[("id", &run_id.to_string())])),
@@ -381,6 +381,8 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
         ("get_source_dockerfile", Read, rpc::GetSourceDockerfile::PATH, form(&[("name", "target")])),
         ("sync_toml", Write, rpc::SyncToml::PATH, Body::Json(json!({"toml": sync_change, "dry_run": true, "delete": false}))),
         ("export_toml", SignedIn, rpc::ExportToml::PATH, form(&[])),
+        ("rename_build", Write, rpc::RenameBuild::PATH, form(&[("name", "target"), ("to", "target-renamed")])),
+        ("copy_build", KindWrite, rpc::CopyBuild::PATH, form(&[("name", "target"), ("to", "target-copy")])),
         ("delete_build", Write, rpc::DeleteBuild::PATH, form(&[("name", "target")])),
     ];
     for (name, need, path, body) in fns {

@@ -7,7 +7,7 @@ use crate::write::apply_changes;
 use crate::{now_millis, Store, StoreError};
 use kiln_domain::history::Author;
 use kiln_domain::sync::{Change, ChangeAction, ResourceKind};
-use kiln_domain::validation::validate_change;
+use kiln_domain::validation::{validate_change_with, ChangeRules};
 use kiln_domain::{Build, Builder, Catalog, Version};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -214,6 +214,21 @@ impl Store {
         author: &Author,
         edit: impl FnOnce(&mut Catalog) -> Result<(), StoreError>,
     ) -> Result<Identity, StoreError> {
+        self.replace_with(kind, key, expected, author, ChangeRules::default(), edit)
+            .await
+    }
+
+    /// [`Store::replace`] with the change checked under `rules` (e.g. a
+    /// build's version lowered because the user asked for it explicitly).
+    pub async fn replace_with(
+        &self,
+        kind: ResourceKind,
+        key: &str,
+        expected: Option<i64>,
+        author: &Author,
+        rules: ChangeRules,
+        edit: impl FnOnce(&mut Catalog) -> Result<(), StoreError>,
+    ) -> Result<Identity, StoreError> {
         let _guard = self.write_lock.lock().await;
         let (id, current) = identity(&self.db, kind, key).await?;
         if let Some(expected) = expected.filter(|e| *e != current) {
@@ -228,11 +243,12 @@ impl Store {
         let mut after = before.clone();
         edit(&mut after)?;
         let recorded = self
-            .write_catalog(
+            .write_catalog_with(
                 &before,
                 &after,
                 &[one(kind, key, ChangeAction::Update)],
                 author,
+                rules,
             )
             .await?;
         let revision = first(&recorded, kind, key).map_or(current, |(_, r)| r);
@@ -248,7 +264,20 @@ impl Store {
         changes: &[Change],
         author: &Author,
     ) -> Result<Vec<Recorded>, StoreError> {
-        validate_change(before, after)?;
+        self.write_catalog_with(before, after, changes, author, ChangeRules::default())
+            .await
+    }
+
+    /// [`Store::write_catalog`] with the change checked under `rules`.
+    async fn write_catalog_with(
+        &self,
+        before: &Catalog,
+        after: &Catalog,
+        changes: &[Change],
+        author: &Author,
+        rules: ChangeRules,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        validate_change_with(before, after, rules)?;
         let txn = self.db.begin().await?;
         let recorded = apply_changes(
             &txn,

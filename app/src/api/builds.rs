@@ -84,6 +84,32 @@ pub async fn build_history(name: String) -> Result<PageJson, ServerFnError> {
     })
 }
 
+/// Renames build `name` to `to`: the same build (its id, runs and history
+/// stay with it). Returns the new name; refused with a sentence (the name
+/// is taken or invalid, a run is live, no such build).
+#[server(prefix = "/rpc")]
+pub async fn rename_build(name: String, to: String) -> Result<String, ServerFnError> {
+    use crate::ssr::{core_error, kiln};
+    let renamed = kiln()?
+        .rename_build(&crate::ssr::actor()?, &name, &to)
+        .await
+        .map_err(core_error)?;
+    Ok(renamed.value.name.to_string())
+}
+
+/// Copies build `name` to a new build `to` (its config, without runs or
+/// history). Returns the new name; refused with a sentence as
+/// [`rename_build`] is.
+#[server(prefix = "/rpc")]
+pub async fn copy_build(name: String, to: String) -> Result<String, ServerFnError> {
+    use crate::ssr::{core_error, kiln};
+    let copied = kiln()?
+        .copy_build(&crate::ssr::actor()?, &name, &to)
+        .await
+        .map_err(core_error)?;
+    Ok(copied.value.name.to_string())
+}
+
 /// Deletes a build by name (its runs, logs and clone cache with it).
 #[server(prefix = "/rpc")]
 pub async fn delete_build(name: String) -> Result<(), ServerFnError> {

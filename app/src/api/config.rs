@@ -10,6 +10,8 @@ use leptos::server_fn;
 /// the stored build with its new revision; validation problems by field;
 /// or, when a changed field was changed by someone else since `revision`,
 /// those fields (current value, who, when) and the build as it is now.
+/// A lower `version` than the stored one is refused unless `force_version`
+/// (the user's explicit "save with the lower version").
 #[server(prefix = "/rpc", input = server_fn::codec::Json)]
 pub async fn patch_build(
     name: String,
@@ -17,6 +19,7 @@ pub async fn patch_build(
     config: String,
     description: Option<String>,
     tags: Option<Vec<String>>,
+    #[server(default)] force_version: bool,
 ) -> Result<SaveAnswer, ServerFnError> {
     use crate::ssr::{core_error, kiln};
     use kiln_core::CoreError;
@@ -37,7 +40,10 @@ pub async fn patch_build(
         fields.insert("tags".into(), tags.into());
     }
     let patch = kiln_api::Patch { revision, fields };
-    match kiln.patch_build(&crate::ssr::actor()?, &name, patch).await {
+    let rules = kiln_domain::ChangeRules {
+        allow_lower_version: force_version,
+    };
+    match kiln.patch_build_with(&crate::ssr::actor()?, &name, patch, rules).await {
         Ok(saved) => Ok(SaveAnswer::Saved(Box::new(saved.value), saved.revision)),
         Err(CoreError::Rejected(errors)) => Ok(SaveAnswer::Invalid(errors.0)),
         Err(CoreError::Conflict { fields, .. }) if !fields.is_empty() => {

@@ -1,5 +1,6 @@
 //! Small pieces shared by pages.
 
+mod conflict;
 mod fields;
 mod format;
 mod json;
@@ -8,6 +9,7 @@ mod page_data;
 mod run_button;
 mod status;
 
+pub use conflict::ConflictView;
 pub use fields::{CheckField, FieldErrors, TextAreaField, TextField};
 pub use format::{fmt_age, fmt_duration, short_digest};
 pub use json::parse_json;

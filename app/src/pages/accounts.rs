@@ -1,5 +1,7 @@
-use super::variables::Feedback;
-use crate::api::{create_account, delete_account, error_text, list_accounts, set_account_token};
+use super::variables::{Feedback, RowConflict, RowConflictView};
+use crate::api::{
+    create_account, delete_account, error_text, list_accounts, patch_account_token, PatchAnswer,
+};
 use crate::components::PageData;
 use kiln_api::AccountView;
 use leptos::prelude::*;
@@ -110,26 +112,49 @@ fn AccountRow(
         domain,
         username,
         has_token,
-        ..
+        revision: loaded_revision,
     } = account;
+    let revision = RwSignal::new(loaded_revision);
+    let conflict = RwSignal::new(RowConflict::None);
     let label = format!("{username} on {domain}");
+    // Sends the typed token as a patch at `revision`.
     let replace = {
         let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
-            let new_token = token.get();
+        move || {
+            let patch = patch_account_token(
+                kind.to_string(),
+                domain.clone(),
+                username.clone(),
+                revision.get_untracked(),
+                token.get_untracked(),
+            );
+            let label = label.clone();
             leptos::task::spawn_local(async move {
-                match set_account_token(kind.to_string(), domain, username, new_token).await {
-                    Ok(()) => {
+                match patch.await {
+                    Ok(PatchAnswer::Saved(_)) => {
                         message.set(Some(Ok(format!("Token of {label} replaced."))));
                         changed.update(|c| *c += 1);
+                    }
+                    Ok(PatchAnswer::Conflict(fields, now)) => {
+                        message.set(None);
+                        conflict.set(Some((fields, now)));
                     }
                     Err(e) => message.set(Some(Err(error_text(&e)))),
                 }
             });
         }
     };
+    let reapply = {
+        let replace = replace.clone();
+        Callback::new(move |()| {
+            if let Some((_, now)) = conflict.get_untracked() {
+                revision.set(now);
+                conflict.set(None);
+                replace();
+            }
+        })
+    };
+    let reload = Callback::new(move |()| changed.update(|c| *c += 1));
     let remove = {
         let (domain, username, label) = (domain.clone(), username.clone(), label.clone());
         move |_| {
@@ -150,13 +175,18 @@ fn AccountRow(
             <td>{domain.clone()}</td>
             <td>{username.clone()}</td>
             <td>
-                <form on:submit=replace class="token-form">
+                <form class="token-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    replace();
+                }>
                     <input type="password" autocomplete="new-password" prop:value=token
                         aria-label=format!("New token for {label}")
                         placeholder=if has_token { "set (hidden): type to replace" } else { "not set" }
                         on:input=move |ev| token.set(event_target_value(&ev))/>
-                    <button type="submit" class="secondary">"Replace"</button>
+                    <button type="submit" class="secondary"
+                        disabled=move || token.with(String::is_empty)>"Replace"</button>
                 </form>
+                <RowConflictView conflict reload reapply/>
             </td>
             <td>
                 <button type="button" class="danger" on:click=remove

@@ -1,6 +1,8 @@
-use crate::api::{create_variable, delete_variable, error_text, list_variables, update_variable};
-use crate::components::PageData;
-use kiln_api::VariableView;
+use crate::api::{
+    create_variable, delete_variable, error_text, list_variables, patch_variable, PatchAnswer,
+};
+use crate::components::{ConflictView, PageData};
+use kiln_api::{FieldConflict, VariableView};
 use leptos::prelude::*;
 
 /// Variables (`[[NAME]]` in build args): create, edit, delete. Secret
@@ -98,42 +100,81 @@ fn NewVariable(
     .into_any()
 }
 
+/// A stale save's conflicts and the revision the resource is at now.
+pub type RowConflict = Option<(Vec<FieldConflict>, i64)>;
+
+/// One variable: a save sends only the fields changed since the row was
+/// loaded, with its revision; a conflict is shown in the row.
 #[component]
 fn VariableRow(
     variable: VariableView,
     changed: RwSignal<u32>,
     message: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
-    let name = variable.name.clone();
-    let is_secret = RwSignal::new(variable.is_secret);
-    let description = RwSignal::new(variable.description.clone());
-    let value = RwSignal::new(variable.value.clone().unwrap_or_default());
-    let was_secret = variable.is_secret;
-    let id = |part: &str| format!("var-{}-{part}", variable.name);
+    let VariableView {
+        name,
+        value: loaded_value,
+        description: loaded_description,
+        is_secret: was_secret,
+        revision: loaded_revision,
+    } = variable;
+    let loaded_value = loaded_value.unwrap_or_default();
+    let is_secret = RwSignal::new(was_secret);
+    let description = RwSignal::new(loaded_description.clone());
+    let value = RwSignal::new(loaded_value.clone());
+    let revision = RwSignal::new(loaded_revision);
+    let conflict = RwSignal::new(RowConflict::None);
+    let id = {
+        let name = name.clone();
+        move |part: &str| format!("var-{name}-{part}")
+    };
+    // Sends the fields changed since the row was loaded (a secret's value
+    // only when typed) at `revision`.
     let save = {
         let name = name.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let name = name.clone();
-            let typed = value.get();
-            let secret = is_secret.get();
-            let new_value = if was_secret && typed.is_empty() {
-                None
+        move || {
+            let typed = value.get_untracked();
+            let new_value = if was_secret {
+                !typed.is_empty()
             } else {
-                Some(typed)
+                typed != loaded_value
             };
-            let description = description.get();
+            let new_description = description.get_untracked();
+            let new_secret = is_secret.get_untracked();
+            let patch = patch_variable(
+                name.clone(),
+                revision.get_untracked(),
+                new_value.then_some(typed),
+                (new_description != loaded_description).then_some(new_description),
+                (new_secret != was_secret).then_some(new_secret),
+            );
+            let name = name.clone();
             leptos::task::spawn_local(async move {
-                match update_variable(name.clone(), description, secret, new_value).await {
-                    Ok(()) => {
+                match patch.await {
+                    Ok(PatchAnswer::Saved(_)) => {
                         message.set(Some(Ok(format!("Variable {name} saved."))));
                         changed.update(|c| *c += 1);
+                    }
+                    Ok(PatchAnswer::Conflict(fields, now)) => {
+                        message.set(None);
+                        conflict.set(Some((fields, now)));
                     }
                     Err(e) => message.set(Some(Err(error_text(&e)))),
                 }
             });
         }
     };
+    let reapply = {
+        let save = save.clone();
+        Callback::new(move |()| {
+            if let Some((_, now)) = conflict.get_untracked() {
+                revision.set(now);
+                conflict.set(None);
+                save();
+            }
+        })
+    };
+    let reload = Callback::new(move |()| changed.update(|c| *c += 1));
     let remove = {
         let name = name.clone();
         move |_| {
@@ -149,15 +190,18 @@ fn VariableRow(
             });
         }
     };
-    let shown = if variable.is_secret {
+    let shown = if was_secret {
         "secret (hidden)".to_string()
     } else {
-        variable.value.clone().unwrap_or_default()
+        value.get_untracked()
     };
     view! {
         <li class="resource" data-name=name.clone()>
-            <form on:submit=save>
-                <h3><code>{format!("[[{}]]", variable.name)}</code></h3>
+            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                save();
+            }>
+                <h3><code>{format!("[[{name}]]")}</code></h3>
                 <p class="muted current-value">{shown}</p>
                 <div class="form-grid">
                     <label for=id("value")>{if was_secret { "New value" } else { "Value" }}</label>
@@ -176,7 +220,22 @@ fn VariableRow(
                 <button type="button" class="danger" on:click=remove
                     aria-label=format!("Delete variable {name}")>"Delete"</button>
             </form>
+            <RowConflictView conflict reload reapply/>
         </li>
     }
     .into_any()
+}
+
+/// A row's conflicts, if its last save had any (the shared view).
+#[component]
+pub fn RowConflictView(
+    conflict: RwSignal<RowConflict>,
+    reload: Callback<()>,
+    reapply: Callback<()>,
+) -> impl IntoView {
+    move || {
+        conflict
+            .get()
+            .map(|(fields, _)| view! { <ConflictView fields reload reapply/> })
+    }
 }

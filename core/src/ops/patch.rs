@@ -19,6 +19,7 @@ use kiln_api::{FieldConflict, Patch, Revised};
 use kiln_domain::history::{at_path, leaf_paths, merge, overlaps, SecretFields};
 use kiln_domain::redact::{redact_build, restore_build, SECRET_PLACEHOLDER};
 use kiln_domain::sync::ResourceKind;
+use kiln_domain::validation::ChangeRules;
 use kiln_domain::{Alerter, Build, Builder, Catalog, GitAccount, RegistryAccount, Repo, Variable};
 use kiln_store::StoreError;
 use serde_json::Value;
@@ -52,7 +53,23 @@ impl Kiln {
         name: &str,
         patch: Patch,
     ) -> Result<Revised<Build>, CoreError> {
-        let saved = self.patch(actor, ResourceKind::Build, name, patch).await?;
+        self.patch_build_with(actor, name, patch, ChangeRules::default())
+            .await
+    }
+
+    /// [`Kiln::patch_build`] with the change checked under `rules`:
+    /// `allow_lower_version` lets the patch lower the build's version (only
+    /// when the user asked for it explicitly, e.g. `force_version`).
+    pub async fn patch_build_with(
+        &self,
+        actor: &Actor,
+        name: &str,
+        patch: Patch,
+        rules: ChangeRules,
+    ) -> Result<Revised<Build>, CoreError> {
+        let saved = self
+            .patch_with(actor, ResourceKind::Build, name, patch, rules)
+            .await?;
         let build = self.store().build_revised(name).await?;
         Ok(Revised {
             id: saved.id,
@@ -70,6 +87,19 @@ impl Kiln {
         kind: ResourceKind,
         key: &str,
         patch: Patch,
+    ) -> Result<Revised<Value>, CoreError> {
+        self.patch_with(actor, kind, key, patch, ChangeRules::default())
+            .await
+    }
+
+    /// [`Kiln::patch`] with the change checked under `rules`.
+    pub async fn patch_with(
+        &self,
+        actor: &Actor,
+        kind: ResourceKind,
+        key: &str,
+        patch: Patch,
+        rules: ChangeRules,
     ) -> Result<Revised<Value>, CoreError> {
         let allowed = patchable(kind);
         if let Some(field) = patch.fields.keys().find(|f| !allowed.contains(&f.as_str())) {
@@ -124,11 +154,12 @@ impl Kiln {
             }
             let written = self
                 .store()
-                .replace(
+                .replace_with(
                     kind,
                     key,
                     Some(identity.revision),
                     &actor.author(),
+                    rules,
                     |catalog| {
                         item.put(catalog, key);
                         Ok(())

@@ -2,14 +2,14 @@ use super::actor::ApiActor;
 use super::ApiError;
 use crate::serve::AppState;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kiln_api::{Patch, Revised};
 use kiln_core::CoreError;
 use kiln_domain::history::HistoryEntry;
-use kiln_domain::Build;
+use kiln_domain::{Build, ChangeRules};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -37,19 +37,36 @@ pub async fn get_one(
 /// `revision`): 200 and the build as stored with its new `revision`; 409
 /// with `conflicts` when a patched field changed since `revision` (a stale
 /// patch touching other fields is merged); 404; 422 for an unknown field
-/// or a build that fails validation (the sentence names the field).
+/// or a build that fails validation (the sentence names the field),
+/// including a `config.version` lower than the stored one unless the query
+/// says `force_version=true`.
 pub async fn patch(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(name): Path<String>,
+    Query(params): Query<PatchParams>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let patch = match read_patch(body) {
         Ok(patch) => patch,
         Err(refusal) => return Ok(*refusal),
     };
-    let saved = state.kiln.patch_build(&actor, &name, patch).await?;
+    let rules = ChangeRules {
+        allow_lower_version: params.force_version,
+    };
+    let saved = state
+        .kiln
+        .patch_build_with(&actor, &name, patch, rules)
+        .await?;
     Ok(Json(saved).into_response())
+}
+
+/// The query of `PATCH /api/v1/builds/{name}`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PatchParams {
+    /// Let the patch set the version lower than the stored one.
+    #[serde(default)]
+    force_version: bool,
 }
 
 /// A patch body, or the answer refusing it (400 for JSON that does not

@@ -83,6 +83,9 @@ pub struct Draft {
     pub save_state: RwSignal<SaveState>,
     /// The last save's conflicts, until reloaded or re-applied.
     pub conflict: RwSignal<Option<Conflict>>,
+    /// The draft a save refused for lowering the stored version (the save
+    /// bar offers to save it anyway while the draft is unchanged).
+    pub refused_lower: RwSignal<Option<Build>>,
     /// The build as the page loaded it (what Discard goes back to).
     loaded: StoredValue<(Build, i64)>,
 }
@@ -99,6 +102,7 @@ impl Draft {
             restored: RwSignal::new(false),
             save_state: RwSignal::new(SaveState::Idle),
             conflict: RwSignal::new(None),
+            refused_lower: RwSignal::new(None),
             loaded: StoredValue::new((build, revision)),
         };
         draft.keep_in_storage();
@@ -190,14 +194,29 @@ impl Draft {
     /// Sends the fields the draft changed, with the revision they started
     /// from; validation problems land in `errors`, conflicts in `conflict`.
     pub fn save(&self) {
+        self.save_with(false);
+    }
+
+    /// [`Draft::save`]; with `force_version` a version lower than the
+    /// stored one is saved (the user's explicit choice) instead of refused.
+    pub fn save_with(&self, force_version: bool) {
         let this = *self;
         let mine = self.changes();
         let revision = self.revision.get_untracked();
         let name = self.name();
+        let sent = self.draft.get_untracked();
+        this.refused_lower.set(None);
         this.save_state.set(SaveState::Saving);
         leptos::task::spawn_local(async move {
-            let answer =
-                patch_build(name, revision, mine.config, mine.description, mine.tags).await;
+            let answer = patch_build(
+                name,
+                revision,
+                mine.config,
+                mine.description,
+                mine.tags,
+                force_version,
+            )
+            .await;
             match answer {
                 Ok(SaveAnswer::Saved(stored, revision)) => {
                     this.loaded.set_value(((*stored).clone(), revision));
@@ -208,6 +227,9 @@ impl Draft {
                     this.save_state.set(SaveState::Saved);
                 }
                 Ok(SaveAnswer::Invalid(errors)) => {
+                    if errors.iter().any(|e| e.field == "config.version") {
+                        this.refused_lower.set(Some(sent));
+                    }
                     this.save_state.set(SaveState::Invalid(errors.len()));
                     this.errors.set(errors);
                 }

@@ -1,7 +1,9 @@
 use super::draft::{Draft, SaveState};
-use crate::components::{encode_segment, RunButton, StatusBadge};
+use crate::api::{copy_build, error_text, rename_build};
+use crate::components::{encode_segment, ConflictView, RunButton, StatusBadge};
 use kiln_api::{builder_label, source_label, BuildPageData};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 /// Name, state, quick links, source, last commit and version, the Run
 /// button and the save bar.
@@ -56,6 +58,7 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
             <dt>"Last commit"</dt><dd>{last_commit}</dd>
         </dl>
         <ul class="quick-links" aria-label="Quick links">{links}</ul>
+        <RenameCopy name=name.clone() draft/>
         <SaveBar draft/>
     }
     .into_any()
@@ -85,6 +88,13 @@ fn SaveBar(draft: Draft) -> impl IntoView {
             SaveState::Invalid(_) | SaveState::Failed(_) | SaveState::Conflicted
         )
     };
+    // This very draft was refused for lowering the version: only an
+    // explicit click on the button below may lower it.
+    let lowered = move || {
+        draft
+            .refused_lower
+            .with(|refused| draft.draft.with(|d| refused.as_ref() == Some(d)))
+    };
     view! {
         <div class="savebar" class:dirty=move || dirty.get() id="savebar">
             <span class="save-message" class:error=failed role="status">{message}</span>
@@ -94,47 +104,76 @@ fn SaveBar(draft: Draft) -> impl IntoView {
             <button type="button" id="discard-build" class="secondary"
                 disabled=move || !dirty.get()
                 on:click=move |_| draft.discard()>"Discard"</button>
+            {move || lowered().then(|| view! {
+                <button type="button" id="save-lower-version" class="danger"
+                    on:click=move |_| draft.save_with(true)>"Save with the lower version"</button>
+            })}
         </div>
         <ConflictPanel draft/>
     }
 }
 
-/// A stale save's conflicts: each field with its current value and who
-/// changed it, and the two ways on.
+/// A stale save's conflicts (the shared view), until reloaded or re-applied.
 #[component]
 fn ConflictPanel(draft: Draft) -> impl IntoView {
     move || {
         draft.conflict.with(|conflict| {
             conflict.as_ref().map(|conflict| {
-                let rows = conflict
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let current = match &f.current {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        view! {
-                            <li data-field=f.field.clone()>
-                                <code>{f.field.clone()}</code>" is now "
-                                <code class="current">{current}</code>
-                                {format!(" (changed by {} via {}, revision {})", f.changed_by, f.door, f.revision)}
-                            </li>
-                        }
-                    })
-                    .collect_view();
                 view! {
-                    <div class="conflict" role="alert" id="save-conflict">
-                        <p>"These fields were changed by someone else since you started editing:"</p>
-                        <ul>{rows}</ul>
-                        <button type="button" id="conflict-reload" class="secondary"
-                            on:click=move |_| draft.reload()>"Reload (drop my edits)"</button>
-                        <button type="button" id="conflict-reapply"
-                            on:click=move |_| draft.reapply()>"Re-apply my edits"</button>
-                    </div>
+                    <ConflictView id="save-conflict" fields=conflict.fields.clone()
+                        reload=Callback::new(move |()| draft.reload())
+                        reapply=Callback::new(move |()| draft.reapply())/>
                 }
             })
         })
+    }
+}
+
+/// Rename (the same build: runs and history kept) or copy (a new build
+/// without them) under a new name, then go to that build's page.
+#[component]
+fn RenameCopy(name: String, draft: Draft) -> impl IntoView {
+    let to = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let go = move |copy: bool| {
+        let (name, new, navigate) = (name.clone(), to.get_untracked(), navigate.clone());
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let done = if copy {
+                copy_build(name, new).await
+            } else {
+                rename_build(name, new).await
+            };
+            busy.set(false);
+            match done {
+                Ok(new) => navigate(
+                    &format!("/builds/{}", encode_segment(&new)),
+                    Default::default(),
+                ),
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+        });
+    };
+    let go_copy = go.clone();
+    let blocked = move || busy.get() || draft.dirty() || to.with(|t| t.trim().is_empty());
+    view! {
+        <details class="rename-copy" id="rename-copy">
+            <summary>"Rename or copy"</summary>
+            <div class="inline-form">
+                <label for="new-build-name">"New name"</label>
+                <input id="new-build-name" type="text" autocomplete="off" prop:value=to
+                    on:input=move |ev| to.set(event_target_value(&ev))/>
+                <button type="button" id="rename-build" disabled=blocked
+                    on:click=move |_| go(false)>"Rename"</button>
+                <button type="button" id="copy-build" class="secondary" disabled=blocked
+                    on:click=move |_| go_copy(true)>"Copy"</button>
+            </div>
+            <p class="hint">"Renaming keeps the build's runs and history; a copy starts without them. Save or discard your changes first."</p>
+            {move || error.get().map(|m| view! { <p class="error" role="alert" id="rename-error">{m}</p> })}
+        </details>
     }
 }
 
