@@ -31,7 +31,8 @@ pub fn caller() -> Option<Caller> {
 /// The one mapping of the core's errors to server function errors: its
 /// message (an internal cause is already logged by the core and reads
 /// "internal error (see the Kiln server log)"), with the HTTP status the
-/// JSON API would give (401, 403, 404, 409, 422, 429, 500).
+/// JSON API would give (401, 403, 404, 409, 422, 429, 500) when the
+/// server function was called over `/rpc` (not while rendering a page).
 pub fn core_error(err: CoreError) -> ServerFnError {
     let status = match &err {
         CoreError::NotFound(_) => http::StatusCode::NOT_FOUND,
@@ -43,7 +44,11 @@ pub fn core_error(err: CoreError) -> ServerFnError {
         CoreError::TooManyRequests { .. } => http::StatusCode::TOO_MANY_REQUESTS,
         CoreError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
     };
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    // Only a server function's own answer: a page whose data failed to
+    // load still renders (200) with the sentence in it.
+    let called = use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with("/rpc/"));
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>().filter(|_| called) {
         response.set_status(status);
     }
     ServerFnError::new(err.to_string())

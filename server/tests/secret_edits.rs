@@ -132,6 +132,7 @@ fn a_sync_keeps_or_refuses_to_lower_a_version_unless_forced() {
             .arg(file.path())
             .args(["--url", server.url()])
             .args(extra)
+            .env("KILN_API_KEY", server.api_key())
             .output()
             .expect("kiln sync apply")
     };

@@ -141,7 +141,7 @@ async fn variable_and_account_saves_merge_or_conflict_and_keep_secrets_hidden() 
         false,
     )
     .await;
-    assert_eq!(status, 500, "{refused}");
+    assert_eq!(status, 422, "{refused}");
     assert!(
         refused
             .to_string()
@@ -177,7 +177,7 @@ async fn variable_and_account_saves_merge_or_conflict_and_keep_secrets_hidden() 
         false,
     )
     .await;
-    assert_eq!(status, 500);
+    assert_eq!(status, 422);
     assert!(
         unknown.to_string().contains("unknown account kind 'svn'"),
         "{unknown}"
@@ -210,13 +210,13 @@ async fn rename_and_copy_refuse_with_a_sentence_and_keep_or_leave_the_history() 
         }
     };
     let (status, taken) = rename("web").await;
-    assert_eq!(status, 500);
+    assert_eq!(status, 409);
     assert!(
         taken.to_string().contains("build 'web' already exists"),
         "{taken}"
     );
     let (status, invalid) = rename("api/v2").await;
-    assert_eq!(status, 500);
+    assert_eq!(status, 422);
     assert!(invalid.to_string().contains("new name: "), "{invalid}");
     let (status, missing) = rpc(
         &server,
@@ -225,7 +225,7 @@ async fn rename_and_copy_refuse_with_a_sentence_and_keep_or_leave_the_history() 
         true,
     )
     .await;
-    assert_eq!(status, 500);
+    assert_eq!(status, 404);
     assert!(missing.to_string().contains("not found"), "{missing}");
 
     let (_, before) = get_json(&server, "/api/v1/builds/api").await;
@@ -259,7 +259,7 @@ async fn rename_and_copy_refuse_with_a_sentence_and_keep_or_leave_the_history() 
         true,
     )
     .await;
-    assert_eq!(status, 500);
+    assert_eq!(status, 409);
     assert!(
         taken.to_string().contains("build 'web' already exists"),
         "{taken}"

@@ -164,7 +164,8 @@ pub async fn delete_account(
 
 #[cfg(feature = "ssr")]
 fn account_kind(kind: &str) -> Result<kiln_api::AccountKind, ServerFnError> {
-    kiln_api::AccountKind::parse(kind).map_err(ServerFnError::new)
+    kiln_api::AccountKind::parse(kind)
+        .map_err(|e| crate::ssr::core_error(kiln_core::CoreError::Invalid(e.to_string())))
 }
 
 /// Patches resource `key` of `kind` through the core as the UI; a conflict

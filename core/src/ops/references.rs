@@ -81,9 +81,11 @@ impl Kiln {
                 "this needs Read permission on every builder (the Local builder is the Kiln server itself)".into(),
             ));
         }
-        self.require(actor, ResourceKind::Builder, builder, Level::Read)
-            .await
-            .map(|_| ())
+        match self.require(actor, ResourceKind::Builder, builder, Level::Read).await {
+            // A reference to nothing is validation's to report (422).
+            Ok(_) | Err(CoreError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     async fn require_new<'a>(
