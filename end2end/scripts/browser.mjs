@@ -70,3 +70,11 @@ export async function timeToInteractive(page) {
     return Math.round((marked ? marked.startTime : performance.now()) - (nav ? nav.startTime : 0));
   });
 }
+
+/** `fetch` of Kiln's JSON API as the test's admin (their API key from
+ * `KILN_API_KEY`, which support::run_script sets). */
+export function api(url, init = {}) {
+  const headers = new Headers(init.headers || {});
+  if (process.env.KILN_API_KEY) headers.set('authorization', `Bearer ${process.env.KILN_API_KEY}`);
+  return fetch(url, { ...init, headers });
+}

@@ -3,7 +3,7 @@
 // its run and its history; a copy goes to a new build with neither. Then
 // lowering the version: refused, and saved only by the explicit button.
 // Usage: node scripts/rename_copy.mjs BASE_URL BUILD TAKEN_NAME
-import { withBrowser, waitHydrated, screenshot, expect } from './browser.mjs';
+import { withBrowser, waitHydrated, screenshot, expect, api } from './browser.mjs';
 
 const [base, name, taken] = process.argv.slice(2);
 if (!base || !name || !taken) {
@@ -65,12 +65,12 @@ await withBrowser(async (page) => {
   await page.click('#save-build');
   const lower = page.locator('#save-lower-version');
   await lower.waitFor({ timeout: 15000 });
-  const stored = await (await fetch(`${base}/api/v1/builds/${copied}`)).json();
+  const stored = await (await api(`${base}/api/v1/builds/${copied}`)).json();
   expect(stored.config.version !== '0.0.1', 'the version was lowered without asking');
   await screenshot(page, 'lower-version');
   await lower.click();
   await page.locator('#savebar').getByText('Saved.').waitFor({ timeout: 15000 });
-  const after = await (await fetch(`${base}/api/v1/builds/${copied}`)).json();
+  const after = await (await api(`${base}/api/v1/builds/${copied}`)).json();
   expect(after.config.version === '0.0.1', `not lowered: ${after.config.version}`);
 });
 console.log('rename and copy: refused, renamed, copied; version lowered on request');

@@ -1,7 +1,7 @@
 // Variables (secret values write-only), accounts, builders and the Sync page
 // (paste TOML, dry-run diff, apply, export).
 // Usage: node scripts/resources.mjs BASE_URL
-import { withBrowser, waitHydrated, screenshot, expect } from './browser.mjs';
+import { withBrowser, waitHydrated, screenshot, expect, api } from './browser.mjs';
 
 const [base] = process.argv.slice(2);
 if (!base) {
@@ -80,13 +80,13 @@ await withBrowser(async (page) => {
   await page.click('#sync-dry-run');
   await page.locator('#sync-result').getByText("create build 'synced-app'").waitFor({ timeout: 10000 });
   expect((await page.locator('#sync-result').innerText()).includes('Dry run'), await page.locator('#sync-result').innerText());
-  const before = await fetch(base + '/api/v1/builds/synced-app');
+  const before = await api(base + '/api/v1/builds/synced-app');
   expect(before.status === 404, `dry run wrote the build (${before.status})`);
   await screenshot(page, 'sync-dry-run');
   await page.click('#sync-apply');
   await page.locator('#sync-result').getByText('Applied').waitFor({ timeout: 10000 });
   await page.locator('#sync-export').getByText('name = "synced-app"').waitFor({ timeout: 10000 });
-  const after = await fetch(base + '/api/v1/builds/synced-app');
+  const after = await api(base + '/api/v1/builds/synced-app');
   expect(after.status === 200, `apply did not write the build (${after.status})`);
   await page.click('#sync-apply');
   await page.locator('#sync-result').getByText('No changes').waitFor({ timeout: 10000 });

@@ -4,7 +4,7 @@
 // changed it), and "Re-apply my edits" saves it over the first.
 // Then the History tab lists the changes with their diffs.
 // Usage: node scripts/two_tabs.mjs BASE_URL BUILD_NAME
-import { withBrowser, waitHydrated, screenshot, expect } from './browser.mjs';
+import { withBrowser, waitHydrated, screenshot, expect, api } from './browser.mjs';
 
 const [base, name] = process.argv.slice(2);
 if (!base || !name) {
@@ -32,7 +32,7 @@ await withBrowser(async (first) => {
   await saved(second);
   expect((await second.inputValue('#cfg-image-tag')) === 'from-first',
     `the merged answer lacks the first tab's change: ${await second.inputValue('#cfg-image-tag')}`);
-  const merged = await (await fetch(`${base}/api/v1/builds/${name}`)).json();
+  const merged = await (await api(`${base}/api/v1/builds/${name}`)).json();
   expect(merged.config.image_tag === 'from-first' && merged.config.branch === 'from-second',
     `not merged: ${JSON.stringify(merged.config)}`);
 
@@ -52,7 +52,7 @@ await withBrowser(async (first) => {
   await second.click('#save-conflict .reapply');
   await saved(second);
   await conflict.waitFor({ state: 'detached', timeout: 10000 });
-  const after = await (await fetch(`${base}/api/v1/builds/${name}`)).json();
+  const after = await (await api(`${base}/api/v1/builds/${name}`)).json();
   expect(after.config.image_tag === 'second-tab', `re-apply did not save: ${after.config.image_tag}`);
   expect(after.config.branch === 'from-second', `re-apply lost another change: ${after.config.branch}`);
 

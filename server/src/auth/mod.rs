@@ -112,7 +112,10 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     }
     match found {
         Some(caller) => {
-            if writes && !csrf_ok(request.headers(), &caller) {
+            // The public doors (login, setup, logout) do not act with the
+            // session, so the page's forms need no token there; the origin
+            // check above still applies.
+            if writes && !public(&path) && !csrf_ok(request.headers(), &caller) {
                 return refuse(
                     StatusCode::FORBIDDEN,
                     "missing or wrong CSRF token (x-csrf-token): reload the page and try again",
