@@ -142,3 +142,30 @@ impl Readable {
         }
     }
 }
+
+impl Kiln {
+    /// The level `actor` has on resource `kind`/`key` (None: on the kind as
+    /// a whole), for pages that hide what the user may not do: `Write` for
+    /// admins and Kiln itself, `None` for a resource that does not exist
+    /// (or that the actor may not know of).
+    pub async fn access(
+        &self,
+        actor: &Actor,
+        kind: ResourceKind,
+        key: Option<&str>,
+    ) -> Result<Level, CoreError> {
+        let Some(key) = key else {
+            return Ok(level_of(actor, kind, None, ""));
+        };
+        match self.store().identity(kind, key).await {
+            Ok(identity) => Ok(level_of(actor, kind, Some(identity.id), key)),
+            Err(kiln_store::StoreError::NotFound { .. }) => Ok(Level::None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether `actor` may do anything (an admin, or Kiln itself).
+    pub fn is_admin(&self, actor: &Actor) -> bool {
+        self.require_admin(actor, "").is_ok()
+    }
+}
