@@ -37,6 +37,9 @@ pub struct Config {
     /// [`DEFAULT_MAX_BODY_BYTES`]); bigger ones are refused with 413.
     /// Webhooks keep their own 5 MiB.
     pub max_body_bytes: usize,
+    /// Session expiry: idle (`KILN_SESSION_IDLE_SECS`, default 12 hours)
+    /// and absolute (`KILN_SESSION_MAX_SECS`, default 7 days), in seconds.
+    pub auth: kiln_core::AuthSettings,
 }
 
 /// The default of `KILN_MAX_BODY_BYTES`: 32 MiB (33,554,432 bytes). Sized
@@ -60,6 +63,8 @@ struct FileConfig {
     webhook_secret: Option<String>,
     public_url: Option<String>,
     max_body_bytes: Option<usize>,
+    session_idle_secs: Option<u64>,
+    session_max_secs: Option<u64>,
 }
 
 impl Config {
@@ -128,6 +133,13 @@ impl Config {
                 None => DEFAULT_MAX_BODY_BYTES,
             },
         };
+        let mut auth = kiln_core::AuthSettings::default();
+        if let Some(secs) = seconds(&env, "KILN_SESSION_IDLE_SECS", file.session_idle_secs)? {
+            auth.session_idle = std::time::Duration::from_secs(secs);
+        }
+        if let Some(secs) = seconds(&env, "KILN_SESSION_MAX_SECS", file.session_max_secs)? {
+            auth.session_max = std::time::Duration::from_secs(secs);
+        }
         Ok(Self {
             bind,
             data_dir,
@@ -138,7 +150,27 @@ impl Config {
             public_url: env("KILN_PUBLIC_URL").or(file.public_url),
             ec2: kiln_core::Ec2Settings::from_env(&env)?,
             max_body_bytes,
+            auth,
         })
+    }
+}
+
+/// A number of seconds greater than 0 from `setting` (env) or the file's
+/// value; None when neither gives one.
+fn seconds(
+    env: &impl Fn(&str) -> Option<String>,
+    setting: &str,
+    file: Option<u64>,
+) -> anyhow::Result<Option<u64>> {
+    match env(setting) {
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(secs) if secs > 0 => Ok(Some(secs)),
+            _ => bail!("{setting} '{text}' is not a number of seconds greater than 0, like 43200"),
+        },
+        None => match file {
+            Some(0) => bail!("{} must be greater than 0", setting.to_lowercase().trim_start_matches("kiln_")),
+            other => Ok(other),
+        },
     }
 }
 

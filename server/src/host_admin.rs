@@ -26,7 +26,7 @@ async fn open() -> anyhow::Result<Kiln> {
         ec2: config.ec2.clone(),
         kiln_url: config.public_url.clone().unwrap_or_default(),
         alert_retries: RetryPolicy::default(),
-        auth: kiln_core::AuthSettings::default(),
+        auth: config.auth.clone(),
     })
     .await
 }

@@ -57,7 +57,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         alert_retries: RetryPolicy::default(),
-        auth: kiln_core::AuthSettings::default(),
+        auth: config.auth.clone(),
     })
     .await?;
     let leptos = LeptosOptions::builder()

@@ -1,0 +1,375 @@
+//! Identity against the real binary: the one-time setup link, login limits,
+//! session expiry and logout, CSRF and cross-site refusals, disabled users
+//! and revoked keys, and the host commands (`kiln user create`, `kiln
+//! api-key create`, `kiln login`).
+
+mod support;
+
+use kiln_testkit::kiln::{KilnServer, ADMIN_PASSWORD, ADMIN_USER};
+use reqwest::blocking::{Client, Response};
+use serde_json::{json, Value};
+use std::time::Duration;
+use support::kiln_bin;
+
+fn plain() -> Client {
+    Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn json_of(response: Response) -> (u16, Value, reqwest::header::HeaderMap) {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), headers)
+}
+
+/// The `kiln_session` value a login or setup answer set.
+fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
+    let cookie = headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("kiln_session="))
+        .expect("a session cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    cookie
+        .trim_start_matches("kiln_session=")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn me(server: &KilnServer, session: &str) -> u16 {
+    plain()
+        .get(format!("{}/api/v1/me", server.url()))
+        .header("cookie", format!("kiln_session={session}"))
+        .send()
+        .expect("me")
+        .status()
+        .as_u16()
+}
+
+fn login(server: &KilnServer, user: &str, password: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+    json_of(
+        plain()
+            .post(format!("{}/api/v1/login", server.url()))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+            .expect("login"),
+    )
+}
+
+#[test]
+fn the_setup_link_makes_the_first_admin_once() {
+    let server = KilnServer::start_without_users(kiln_bin(), &[]).expect("kiln serves");
+    let link = server.setup_link().expect("a setup link is printed");
+    let token = link.split("token=").nth(1).expect("token").to_string();
+    assert!(link.starts_with(&format!("{}/setup?token=", server.url())), "{link}");
+    let url = |path: &str| format!("{}{path}", server.url());
+
+    // Nothing is open before: no default user, no anonymous access.
+    assert_eq!(plain().get(url("/api/v1/builds")).send().unwrap().status(), 401);
+    let (status, _, _) = login(&server, "admin", "admin");
+    assert_eq!(status, 401);
+    let page = plain().get(url("/")).header("accept", "text/html").send().unwrap();
+    assert_eq!(page.status(), 303);
+    assert!(page.headers()["location"].to_str().unwrap().starts_with("/login"));
+
+    let setup = |token: &str, password: &str| {
+        json_of(
+            plain()
+                .post(url("/api/v1/setup"))
+                .json(&json!({"token": token, "username": "root", "password": password}))
+                .send()
+                .expect("setup"),
+        )
+    };
+    let (status, body, _) = setup("not-the-token", "long-enough-pw");
+    assert_eq!(status, 401, "{body}");
+    let (status, body, _) = setup(&token, "short");
+    assert_eq!(status, 422, "{body}");
+    let (status, body, headers) = setup(&token, "long-enough-pw");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["username"], "root");
+    assert_eq!(body["user"]["admin"], true);
+    let session = session_cookie(&headers);
+    assert_eq!(me(&server, &session), 200);
+    // Once only.
+    let (status, body, _) = setup(&token, "long-enough-pw");
+    assert_eq!(status, 409, "{body}");
+    assert!(!server.log().contains("long-enough-pw"), "a password reached the log");
+}
+
+#[test]
+fn a_server_with_users_prints_no_setup_link() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    assert_eq!(server.setup_link(), None);
+}
+
+#[test]
+fn failed_logins_are_limited_per_account_and_per_address() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    for attempt in 0..5 {
+        let (status, body, _) = login(&server, ADMIN_USER, &format!("guess-{attempt}-secret"));
+        assert_eq!(status, 401, "attempt {attempt}: {body}");
+        assert_eq!(body["error"], "wrong username or password");
+    }
+    // Even the right password waits now.
+    let (status, body, headers) = login(&server, ADMIN_USER, ADMIN_PASSWORD);
+    assert_eq!(status, 429, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("too many failed logins for this account"), "{body}");
+    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    // A wrong name answers like a wrong password.
+    let (status, body, _) = login(&server, "no-such-user", "whatever-it-is");
+    assert_eq!((status, body["error"].as_str()), (401, Some("wrong username or password")));
+    // Per address: 20 failures across accounts block the address.
+    for n in 0..19 {
+        login(&server, &format!("someone-{n}"), "guess-guess");
+    }
+    let (status, body, _) = login(&server, "fresh-account", "guess-guess");
+    assert_eq!(status, 429, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("your address"), "{body}");
+    let log = server.log();
+    assert!(!log.contains("guess-0-secret") && !log.contains(ADMIN_PASSWORD), "a password reached the log");
+}
+
+#[test]
+fn sessions_end_when_idle_too_long_when_too_old_and_on_logout() {
+    let idle = KilnServer::start(kiln_bin(), &[("KILN_SESSION_IDLE_SECS", "2")]).expect("kiln serves");
+    let (session, _) = idle.admin_session().expect("login");
+    assert_eq!(me(&idle, &session), 200);
+    std::thread::sleep(Duration::from_millis(3200));
+    assert_eq!(me(&idle, &session), 401, "an idle session must end");
+
+    let old = KilnServer::start(kiln_bin(), &[("KILN_SESSION_MAX_SECS", "3")]).expect("kiln serves");
+    let (session, _) = old.admin_session().expect("login");
+    for _ in 0..2 {
+        std::thread::sleep(Duration::from_millis(1000));
+        assert_eq!(me(&old, &session), 200, "a used session lives until its maximum age");
+    }
+    std::thread::sleep(Duration::from_millis(2000));
+    assert_eq!(me(&old, &session), 401, "a session older than its maximum age must end");
+
+    let (session, csrf) = old.admin_session().expect("login");
+    let response = plain()
+        .post(format!("{}/api/v1/logout", old.url()))
+        .header("cookie", format!("kiln_session={session}"))
+        .header("x-csrf-token", csrf)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let cleared = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(me(&old, &session), 401, "a logged-out session must not work again");
+}
+
+#[test]
+fn changes_from_a_session_need_this_origin_and_the_csrf_token() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    let (session, csrf) = server.admin_session().expect("login");
+    let url = format!("{}/api/v1/builds", server.url());
+    let host = server.url().trim_start_matches("http://").to_string();
+    let create = |name: &str, csrf: Option<&str>, origin: Option<&str>, site: Option<&str>| {
+        let mut request = plain()
+            .post(&url)
+            .header("cookie", format!("kiln_session={session}"))
+            .json(&json!({"name": name}));
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        json_of(request.send().expect("POST"))
+    };
+    let (status, body, _) = create("no-token", None, None, None);
+    assert_eq!(status, 403, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("CSRF"), "{body}");
+    let (status, body, _) = create("wrong-token", Some("not-the-token"), None, None);
+    assert_eq!(status, 403, "{body}");
+    let (status, body, _) = create("cross-site", Some(&csrf), Some("http://evil.example"), None);
+    assert_eq!(status, 403, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("cross-site"), "{body}");
+    let (status, body, _) = create("other-port", Some(&csrf), Some("http://127.0.0.1:1"), None);
+    assert_eq!(status, 403, "a page of another port is another origin: {body}");
+    let (status, body, _) = create("fetch-site", Some(&csrf), None, Some("cross-site"));
+    assert_eq!(status, 403, "{body}");
+    let (status, body, _) = create("same-origin", Some(&csrf), Some(&format!("http://{host}")), Some("same-origin"));
+    assert_eq!(status, 201, "{body}");
+
+    // A cross-site HTML form (what a hostile page can send with the
+    // cookie) changes nothing: not a sync, not a login.
+    let form = plain()
+        .post(format!("{}/api/v1/sync", server.url()))
+        .header("cookie", format!("kiln_session={session}"))
+        .header("origin", "http://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("[[build]]\nname = \"planted\"\n")
+        .send()
+        .unwrap();
+    assert_eq!(form.status(), 403);
+    let login_form = plain()
+        .post(format!("{}/login", server.url()))
+        .header("origin", "http://evil.example")
+        .form(&[("username", ADMIN_USER), ("password", ADMIN_PASSWORD), ("next", "/")])
+        .send()
+        .unwrap();
+    assert_eq!(login_form.status(), 403);
+    let builds: Value = server
+        .http_blocking()
+        .get(&url)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let names: Vec<&str> = builds.as_array().unwrap().iter().filter_map(|b| b["name"].as_str()).collect();
+    assert_eq!(names, ["same-origin"], "only the same-origin request changed anything");
+
+    // An API key is not ambient: it needs no token.
+    let (status, _, _) = json_of(
+        server
+            .http_blocking()
+            .post(&url)
+            .json(&json!({"name": "by-key"}))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, 201);
+}
+
+#[test]
+fn a_disabled_user_a_revoked_key_and_a_new_password_take_effect_at_once() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    let admin = server.http_blocking();
+    let url = |path: &str| format!("{}{path}", server.url());
+    let made = admin
+        .post(url("/api/v1/users"))
+        .json(&json!({"username": "carol", "password": "carol-password"}))
+        .send()
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let key: Value = admin
+        .post(url("/api/v1/api-keys"))
+        .json(&json!({"username": "carol", "name": "ci"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let key = key["key"].as_str().unwrap().to_string();
+    assert!(key.starts_with("kiln_"), "{key}");
+    let with_key = |key: &str| {
+        plain()
+            .get(url("/api/v1/me"))
+            .bearer_auth(key)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let (session, _) = server.login("carol", "carol-password").expect("carol signs in");
+    assert_eq!((with_key(&key), me(&server, &session)), (200, 200));
+
+    let flags = |body: Value| admin.patch(url("/api/v1/users/carol")).json(&body).send().unwrap().status().as_u16();
+    assert_eq!(flags(json!({"disabled": true})), 200);
+    assert_eq!((with_key(&key), me(&server, &session)), (401, 401), "disabled: nothing works");
+    assert_eq!(flags(json!({"disabled": false})), 200);
+    assert_eq!(with_key(&key), 200, "enabled again: the key works");
+    assert_eq!(me(&server, &session), 401, "the session ended for good");
+
+    let (session, _) = server.login("carol", "carol-password").expect("carol signs in");
+    assert_eq!(flags(json!({"password": "carol-new-password"})), 200);
+    assert_eq!(me(&server, &session), 401, "a new password ends the sessions");
+    assert!(server.login("carol", "carol-password").is_err());
+    assert!(server.login("carol", "carol-new-password").is_ok());
+
+    // Revoked: stops at once. The listing never shows a key.
+    let keys: Value = admin.get(url("/api/v1/api-keys?user=carol")).send().unwrap().json().unwrap();
+    assert!(!keys.to_string().contains(&key[5..]), "{keys}");
+    let id = keys[0]["id"].as_i64().unwrap();
+    assert!(keys[0]["last_used_ms"].as_i64().is_some(), "{keys}");
+    let revoked = admin.delete(url(&format!("/api/v1/api-keys/{id}?user=carol"))).send().unwrap();
+    assert_eq!(revoked.status(), 204);
+    assert_eq!(with_key(&key), 401);
+
+    // An admin cannot lock themselves out.
+    let own = admin
+        .patch(url(&format!("/api/v1/users/{ADMIN_USER}")))
+        .json(&json!({"disabled": true}))
+        .send()
+        .unwrap();
+    assert_eq!(own.status(), 422);
+
+    // A key that has expired stops.
+    let soon = kiln_core::now_ms() + 1500;
+    let short: Value = admin
+        .post(url("/api/v1/api-keys"))
+        .json(&json!({"name": "short", "expires_at_ms": soon}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let short = short["key"].as_str().unwrap().to_string();
+    assert_eq!(with_key(&short), 200);
+    std::thread::sleep(Duration::from_millis(2000));
+    assert_eq!(with_key(&short), 401);
+}
+
+#[test]
+fn host_commands_make_users_and_keys_and_kiln_login_keeps_a_private_key() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    let host = |args: &[&str], stdin: &str| {
+        let mut child = std::process::Command::new(kiln_bin())
+            .args(args)
+            .env("KILN_DATA_DIR", server.data_dir())
+            .env_remove("KILN_DATABASE_URL")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("kiln");
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+        child.wait_with_output().expect("kiln ends")
+    };
+    let made = host(&["user", "create", "dave"], "dave-password\n");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let taken = host(&["user", "create", "dave"], "dave-password\n");
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+    let short = host(&["user", "create", "erin"], "short\n");
+    assert!(!short.status.success());
+    let key = host(&["api-key", "create", "--user", "dave", "--name", "deploy"], "");
+    assert!(key.status.success());
+    let key = String::from_utf8_lossy(&key.stdout).trim().to_string();
+    assert!(key.starts_with("kiln_") && !key.contains('\n'), "only the key is printed: {key}");
+    let me: Value = plain()
+        .get(format!("{}/api/v1/me", server.url()))
+        .bearer_auth(&key)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(me["user"]["username"], "dave");
+
+    // `kiln login` keeps a key (mode 0600) that the other commands use.
+    let without = server.cli_with_key(&["sync", "export"], None, None).expect("cli");
+    assert!(!without.status.success(), "no key yet");
+    let login = server.cli_with_key(&["login", "dave"], Some("dave-password\n"), None).expect("cli");
+    assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
+    let file = server.data_dir().join("cli-config/kiln/cli.toml");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    let export = server.cli_with_key(&["sync", "export"], None, None).expect("cli");
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let wrong = server.cli_with_key(&["login", "dave"], Some("not-dave-password\n"), None).expect("cli");
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong username or password"));
+}
