@@ -373,3 +373,118 @@ fn host_commands_make_users_and_keys_and_kiln_login_keeps_a_private_key() {
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong username or password"));
 }
+
+#[test]
+fn user_groups_sync_from_komodo_toml_for_admins_only_and_export_again() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    let admin = server.http_blocking();
+    let url = |path: &str| format!("{}{path}", server.url());
+    for name in ["frank", "grace"] {
+        let made = admin
+            .post(url("/api/v1/users"))
+            .json(&json!({"username": name, "password": format!("{name}-password")}))
+            .send()
+            .unwrap();
+        assert_eq!(made.status(), 201);
+    }
+    let sync = |client: &Client, toml: &str, query: &str| {
+        let response = client
+            .post(url(&format!("/api/v1/sync{query}")))
+            .body(toml.to_string())
+            .send()
+            .unwrap();
+        json_of(response)
+    };
+    let file = r#"
+[[build]]
+name = "web"
+[build.config]
+dockerfile = "FROM scratch"
+
+[[build]]
+name = "api"
+[build.config]
+dockerfile = "FROM scratch"
+
+[[user_group]]
+name = "web-team"
+users = ["frank"]
+all.Builder = "Read"
+all.Server = "Write"
+permissions = [
+  { target.type = "Build", target.id = "web", level = "Execute" },
+]
+"#;
+    // Nothing is written when a user is unknown.
+    let (status, body, _) = sync(&admin, &file.replace("\"frank\"", "\"nobody-here\""), "");
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("no user 'nobody-here'"), "{body}");
+    let builds: Value = admin.get(url("/api/v1/builds")).send().unwrap().json().unwrap();
+    assert_eq!(builds.as_array().unwrap().len(), 0, "the refused file wrote builds");
+
+    let (status, body, _) = sync(&admin, file, "?dry_run=true");
+    assert_eq!(status, 200, "{body}");
+    assert!(body["summary"].as_str().unwrap().contains("put user_group 'web-team'"), "{body}");
+    let (status, body, _) = sync(&admin, file, "");
+    assert_eq!(status, 200, "{body}");
+
+    // frank now has Execute on web through the group, nothing on api.
+    let (session, csrf) = server.login("frank", "frank-password").expect("frank signs in");
+    let as_frank = |method: reqwest::Method, path: &str| {
+        plain()
+            .request(method, url(path))
+            .header("cookie", format!("kiln_session={session}"))
+            .header("x-csrf-token", &csrf)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(as_frank(reqwest::Method::GET, "/api/v1/builds/web"), 200);
+    assert_eq!(as_frank(reqwest::Method::GET, "/api/v1/builds/api"), 403);
+    assert_eq!(as_frank(reqwest::Method::POST, "/api/v1/builds/web/run"), 202);
+    assert_eq!(as_frank(reqwest::Method::DELETE, "/api/v1/builds/web"), 403);
+
+    // The admin's export holds the group; it applies again unchanged.
+    let export = admin.get(url("/api/v1/sync")).send().unwrap().text().unwrap();
+    assert!(export.contains("[[user_group]]\nname = \"web-team\"\nusers = [\"frank\"]\nall.Builder = \"Read\""), "{export}");
+    assert!(export.contains("target.type = \"Build\", target.id = \"web\", level = \"Execute\""), "{export}");
+    let (status, body, _) = sync(&admin, &export, "");
+    assert_eq!(status, 200, "{body}");
+
+    // Only admins apply or see user groups.
+    let key: Value = admin
+        .post(url("/api/v1/api-keys"))
+        .json(&json!({"username": "grace", "name": "t"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let grace = Client::builder()
+        .no_proxy()
+        .default_headers({
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(
+                "authorization",
+                format!("Bearer {}", key["key"].as_str().unwrap()).parse().unwrap(),
+            );
+            h
+        })
+        .build()
+        .unwrap();
+    let (status, body, _) = sync(&grace, "[[user_group]]\nname = \"mine\"\nusers = [\"grace\"]\nall.Build = \"Write\"\n", "");
+    assert_eq!(status, 403, "{body}");
+    let export = grace.get(url("/api/v1/sync")).send().unwrap().text().unwrap();
+    assert!(!export.contains("user_group"), "{export}");
+
+    // With delete, groups the file leaves out go.
+    let (status, body, _) = sync(
+        &admin,
+        &format!("{file}\n[[user_group]]\nname = \"other\"\nusers = [\"grace\"]\n").replace("name = \"web-team\"", "name = \"renamed-team\""),
+        "?delete=true",
+    );
+    assert_eq!(status, 200, "{body}");
+    let groups: Value = admin.get(url("/api/v1/groups")).send().unwrap().json().unwrap();
+    let names: Vec<&str> = groups.as_array().unwrap().iter().filter_map(|g| g["name"].as_str()).collect();
+    assert_eq!(names, ["other", "renamed-team"]);
+}

@@ -257,6 +257,40 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces every grant of group `group_id` with `grants`, in one
+    /// transaction.
+    pub async fn replace_group_grants(
+        &self,
+        group_id: i64,
+        grants: &[(Target, Level)],
+    ) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let txn = self.db.begin().await?;
+        access_grant::Entity::delete_many()
+            .filter(access_grant::Column::SubjectType.eq("group"))
+            .filter(access_grant::Column::SubjectId.eq(group_id))
+            .exec(&txn)
+            .await?;
+        for (target, level) in grants.iter().filter(|(_, level)| *level != Level::None) {
+            let (kind, resource_id) = match *target {
+                Target::Kind(kind) => (kind, None),
+                Target::Resource(kind, id) => (kind, Some(id)),
+            };
+            access_grant::ActiveModel {
+                subject_type: Set("group".to_string()),
+                subject_id: Set(group_id),
+                resource_kind: Set(kind.as_str().to_string()),
+                resource_id: Set(resource_id),
+                level: Set(level.as_str().to_string()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Removes every grant of `subject`.
     pub(crate) async fn delete_grants_of(&self, subject: Subject) -> Result<(), StoreError> {
         let (subject_type, subject_id) = subject_columns(subject);

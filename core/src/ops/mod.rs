@@ -12,5 +12,6 @@ pub(crate) mod permissions;
 pub(crate) mod resources;
 pub(crate) mod runs;
 pub(crate) mod sync;
+pub(crate) mod user_groups;
 pub(crate) mod users;
 pub(crate) mod webhooks;

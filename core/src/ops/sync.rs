@@ -53,14 +53,30 @@ impl Kiln {
         let file = kiln_domain::sync::parse(toml)
             .map_err(|e| CoreError::Malformed(crate::hide_input(&e.to_string())))?;
         self.check_sync(actor, &file, options).await?;
+        let (groups, mut group_lines) = if file.user_groups.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let current = self.store().catalog().await?;
+            let plan = kiln_domain::sync::plan_with(&current, &file, options)
+                .map_err(|e| CoreError::Invalid(e.to_string()))?;
+            self.plan_user_groups(actor, &file, &plan.target).await?
+        };
         let outcome = self
             .store()
             .sync_with(&file, dry_run, options, &actor.sync_author())
             .await?;
+        if !dry_run {
+            group_lines.extend(self.apply_user_groups(groups, options.delete).await?);
+        }
+        let mut summary = outcome.plan.render();
+        for line in &group_lines {
+            summary.push_str(line);
+            summary.push('\n');
+        }
         Ok(SyncReport {
-            applied: outcome.applied,
+            applied: outcome.applied || (!dry_run && !group_lines.is_empty()),
             dry_run,
-            summary: outcome.plan.render(),
+            summary,
             changes: outcome.plan.changes,
             warnings: outcome.plan.warnings,
         })
@@ -69,11 +85,17 @@ impl Kiln {
     /// Every resource as a sync file: secret args as placeholders; secret
     /// variable values, tokens, passkeys, webhook secrets and alerter URLs
     /// left out.
-    /// Holds only what `actor` may read.
+    /// Holds only what `actor` may read; admins also get every
+    /// `[[user_group]]`.
     pub async fn sync_export(&self, actor: &Actor) -> Result<String, CoreError> {
         let mut catalog = self.store().catalog().await?;
         self.keep_readable(actor, &mut catalog).await?;
-        Ok(kiln_domain::sync::export(&catalog))
+        let mut text = kiln_domain::sync::export(&catalog);
+        if self.is_admin(actor) {
+            let groups = self.user_group_entries().await?;
+            text.push_str(&kiln_domain::sync::export_user_groups(&groups));
+        }
+        Ok(text)
     }
 
     /// Refuses a sync whose plan changes anything `actor` may not write:

@@ -19,6 +19,9 @@ pub struct SyncFile {
     /// The builds whose entry has no `config.version` (Komodo's exports
     /// leave it out): applying the file keeps their stored version.
     pub builds_without_version: BTreeSet<String>,
+    /// `[[user_group]]` entries (applied by admins only, after the
+    /// resources).
+    pub user_groups: Vec<super::UserGroupEntry>,
 }
 
 /// A `[[variable]]`. Without `value` the current value is kept.

@@ -7,8 +7,9 @@
 //! and a `config` table (`[build.config]`, `[builder.config]` with
 //! `type = "Aws" | "Server" | "Url" | "Local"` and `params.*`, ...), plus
 //! Kiln's own `[[git_account]]` and `[[registry_account]]` (`domain`,
-//! `username`, optional `token`) and `[[alerter]]` (Komodo's layout, as far
-//! as it maps to build alerts). Komodo's other resource kinds and the
+//! `username`, optional `token`), `[[alerter]]` (Komodo's layout, as far
+//! as it maps to build alerts) and `[[user_group]]` (members and levels per
+//! kind and per resource; applied by admins only, `user_group.rs`). Komodo's other resource kinds and the
 //! Komodo settings Kiln has no use for are skipped with a warning; any other
 //! unknown key or wrongly typed value is an error naming the key and line.
 //!
@@ -28,12 +29,14 @@ mod plan;
 mod raw;
 mod resolve;
 mod toml_text;
+mod user_group;
 
 pub use export::export;
 pub use file::{AccountEntry, SyncFile, VariableEntry};
 pub use kind::ResourceKind;
 pub use parse::parse;
 pub use plan::{plan, plan_with, Change, ChangeAction, PlanOptions, SyncPlan, HIDDEN_FIELD};
+pub use user_group::{export_user_groups, komodo_kind, UserGroupEntry};
 
 use crate::ValidationErrors;
 

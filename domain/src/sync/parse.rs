@@ -43,6 +43,10 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
     for raw in raw.alerter {
         alerters.extend(super::parse_alerter::alerter(raw, &mut warnings)?);
     }
+    let mut user_groups = Vec::new();
+    for raw in raw.user_group {
+        user_groups.push(raw.read(&mut warnings).map_err(SyncError::Toml)?);
+    }
     Ok(SyncFile {
         builds,
         builders,
@@ -53,6 +57,7 @@ pub fn parse(text: &str) -> Result<SyncFile, SyncError> {
         alerters,
         warnings,
         builds_without_version,
+        user_groups,
     })
 }
 

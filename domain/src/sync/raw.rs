@@ -39,7 +39,7 @@ pub(super) struct RawFile {
     #[serde(default, alias = "resource_syncs")]
     pub resource_sync: Vec<IgnoredAny>,
     #[serde(default, alias = "user_groups")]
-    pub user_group: Vec<IgnoredAny>,
+    pub user_group: Vec<super::user_group::RawUserGroup>,
     #[serde(default, alias = "server_templates")]
     pub server_template: Vec<IgnoredAny>,
     #[serde(default, alias = "swarms")]
@@ -48,7 +48,7 @@ pub(super) struct RawFile {
 
 impl RawFile {
     /// The Komodo resource kinds Kiln skips, with how many entries each had.
-    pub fn ignored_kinds(&self) -> [(&'static str, usize); 9] {
+    pub fn ignored_kinds(&self) -> [(&'static str, usize); 8] {
         [
             ("server", self.server.len()),
             ("deployment", self.deployment.len()),
@@ -56,7 +56,6 @@ impl RawFile {
             ("procedure", self.procedure.len()),
             ("action", self.action.len()),
             ("resource_sync", self.resource_sync.len()),
-            ("user_group", self.user_group.len()),
             ("server_template", self.server_template.len()),
             ("swarm", self.swarm.len()),
         ]

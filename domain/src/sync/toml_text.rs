@@ -77,7 +77,7 @@ pub(super) fn value_text(value: &Value) -> String {
 }
 
 /// A string: multiline (literal when possible) if it has line breaks.
-pub(super) fn string_text(text: &str) -> String {
+pub(crate) fn string_text(text: &str) -> String {
     if !text.contains('\n') {
         return basic_string(text);
     }

@@ -189,11 +189,78 @@ fn komodo_repos_fixture() {
         [
             format!("ignored 2 [[stack]] entries: {IGNORED_TAIL}"),
             format!("ignored 1 [[procedure]] entry: {IGNORED_TAIL}"),
-            format!("ignored 1 [[user_group]] entry: {IGNORED_TAIL}"),
             "build 'linked': ignored Komodo keys deploy, after (Kiln does not use them)".to_string(),
             "repo 'komodo-periphery': ignored Komodo repo settings server_id, builder_id, path, on_clone, on_pull, links, webhook_enabled, environment, env_file_path, skip_secret_interp (Kiln repos are only sources for builds)".to_string(),
         ]
     );
+    assert_eq!(file.user_groups.len(), 1);
+    assert_eq!(file.user_groups[0].name, "groupo");
+    assert_eq!(file.user_groups[0].users, strings(&["mbecker20"]));
+    assert_eq!(
+        file.user_groups[0].all,
+        [(kiln_domain::sync::ResourceKind::Build, kiln_domain::access::Level::Execute)]
+    );
+}
+
+#[test]
+fn komodo_user_groups_are_read_with_what_kiln_skips_named() {
+    use kiln_domain::access::Level;
+    use kiln_domain::sync::{export_user_groups, ResourceKind};
+    let file = parsed(
+        r#"
+[[user_group]]
+name = "groupo"
+everyone = false
+users = ["mbecker20", "karamvirsingh98"]
+all.Server = { level = "Write", specific = ["Attach", "Logs"] }
+all.Build = "Execute"
+all.Builder = { level = "Read", specific = ["Attach"] }
+permissions = [
+  { target.type = "Repo", target.id = "komodo-periphery", level = "Execute" },
+  { target.type = "Server", target.id = "\\^(.+)-(.+)$\\", level = "Read" },
+  { target.type = "Build", target.id = "\\^immich\\", level = "Execute" },
+  { target.type = "GitAccount", target.id = "github.com/bot", level = "Read" },
+]
+
+[[user_group]]
+name = "everyone-reads"
+everyone = true
+all.Build = "Read"
+"#,
+    );
+    let groups = &file.user_groups;
+    assert_eq!(groups.len(), 2);
+    let groupo = &groups[0];
+    assert_eq!(groupo.users, strings(&["mbecker20", "karamvirsingh98"]));
+    assert_eq!(
+        groupo.all,
+        [(ResourceKind::Build, Level::Execute), (ResourceKind::Builder, Level::Read)]
+    );
+    assert_eq!(
+        groupo.permissions,
+        [
+            (ResourceKind::Repo, "komodo-periphery".to_string(), Level::Execute),
+            (ResourceKind::GitAccount, "github.com/bot".to_string(), Level::Read),
+        ]
+    );
+    assert!(groups[1].everyone);
+    let warnings = file.warnings.join("\n");
+    for skipped in [
+        "all.Server: ignored (Kiln does not manage Server)",
+        "all.Builder: ignored specific permissions [\"Attach\"]",
+        "permissions[1]: ignored (Kiln does not manage Server)",
+        "permissions[2]: ignored the regex target",
+    ] {
+        assert!(warnings.contains(skipped), "{skipped} not in:\n{warnings}");
+    }
+    // The export reads back the same.
+    let again = parsed(&export_user_groups(groups));
+    assert_eq!(&again.user_groups, groups);
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    // A level Kiln cannot read is an error naming the place.
+    let bad = kiln_domain::sync::parse("[[user_group]]\nname = \"g\"\nall.Build = \"Admin\"\n")
+        .expect_err("an unknown level");
+    assert!(bad.to_string().contains("user_group 'g': all.Build: level 'Admin'"), "{bad}");
 }
 
 #[test]
