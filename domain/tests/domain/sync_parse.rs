@@ -122,6 +122,7 @@ fn komodo_builds_fixture_builders_variables_and_warnings() {
             user_data: String::new(),
             volume_gb: 40,
             port: 8120,
+            ..AwsBuilderConfig::default()
         })
     );
     let BuilderConfig::Server(url) = &file.builders[1].config else {
