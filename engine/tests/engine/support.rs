@@ -175,6 +175,7 @@ impl Harness {
                 host: Some(self.engine.host().to_string()),
                 cli: None,
                 extra_args: vec!["--network none".to_string()],
+                allow_host_network: false,
             },
         }
     }
