@@ -54,6 +54,7 @@ pub use ops::users::API_KEY_PREFIX;
 pub use ops::sync::SyncReport;
 pub use ops::webhooks::{WebhookStart, WebhookTarget};
 pub use parse_errors::hide_input;
+pub use kiln_engine::NetPolicy;
 pub use runs::{LogEvent, RunSettings};
 
 /// The SQLite database URL Kiln uses by default inside `data_dir`.

@@ -29,6 +29,11 @@ pub struct BuildJob {
     pub registry_accounts: Vec<RegistryAccount>,
     pub dirs: JobDirs,
     pub docker: DockerSettings,
+    /// Where the run may connect on the build's say-so (git provider and
+    /// submodules, registries): the server's admin setting, which an agent
+    /// follows too.
+    #[serde(default)]
+    pub outbound: crate::NetPolicy,
 }
 
 /// Directories the engine may use.

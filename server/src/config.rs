@@ -37,6 +37,13 @@ pub struct Config {
     /// [`DEFAULT_MAX_BODY_BYTES`]); bigger ones are refused with 413.
     /// Webhooks keep their own 5 MiB.
     pub max_body_bytes: usize,
+    /// Where Kiln may connect on a user's say-so (git, registries,
+    /// alerters, agents): `KILN_ALLOW_LOOPBACK_TARGETS=true` allows this
+    /// host's own addresses (tests, where every service is on 127.0.0.1),
+    /// `KILN_ALLOW_PLAIN_HTTP_AGENTS=true` allows `http://` Server builders
+    /// off loopback. Both default to false; link-local (cloud metadata)
+    /// addresses are always refused.
+    pub outbound: kiln_core::NetPolicy,
 }
 
 /// The default of `KILN_MAX_BODY_BYTES`: 32 MiB (33,554,432 bytes). Sized
@@ -138,7 +145,21 @@ impl Config {
             public_url: env("KILN_PUBLIC_URL").or(file.public_url),
             ec2: kiln_core::Ec2Settings::from_env(&env)?,
             max_body_bytes,
+            outbound: kiln_core::NetPolicy {
+                allow_loopback: flag(&env, "KILN_ALLOW_LOOPBACK_TARGETS")?,
+                allow_plain_http_agents: flag(&env, "KILN_ALLOW_PLAIN_HTTP_AGENTS")?,
+            },
         })
+    }
+}
+
+/// A `true`/`false` setting (also `1`/`0`, `yes`/`no`); unset is false.
+fn flag(env: &impl Fn(&str) -> Option<String>, name: &str) -> anyhow::Result<bool> {
+    match env(name).as_deref().map(str::trim) {
+        None | Some("") => Ok(false),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(other) => bail!("{name} '{other}' is not true or false"),
     }
 }
 

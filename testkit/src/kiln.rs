@@ -315,6 +315,7 @@ fn spawn(
     cmd.arg("serve")
         .env("KILN_BIND", "127.0.0.1:0")
         .env("KILN_DATA_DIR", data_dir)
+        .env("KILN_ALLOW_LOOPBACK_TARGETS", "true")
         .env_remove("KILN_DATABASE_URL")
         .env_remove("KILN_CONFIG")
         .stdout(Stdio::piped())

@@ -141,6 +141,7 @@ pub fn job_for(
                 BuilderTarget::Aws(aws) => aws.allow_host_network,
             },
         },
+        outbound: settings.outbound,
     }
 }
 

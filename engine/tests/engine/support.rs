@@ -177,6 +177,11 @@ impl Harness {
                 extra_args: vec!["--network none".to_string()],
                 allow_host_network: false,
             },
+            // Every test service listens on 127.0.0.1.
+            outbound: kiln_engine::NetPolicy {
+                allow_loopback: true,
+                allow_plain_http_agents: false,
+            },
         }
     }
 
