@@ -48,13 +48,13 @@ pub use alerts::RetryPolicy;
 pub use aws::Ec2Settings;
 pub use error::CoreError;
 pub use kiln::{Kiln, Settings};
+pub use kiln_engine::NetPolicy;
 pub use ops::auth::NewSession;
 pub use ops::runs::LogFollow;
 pub use ops::users::API_KEY_PREFIX;
 pub use ops::sync::SyncReport;
 pub use ops::webhooks::{WebhookStart, WebhookTarget};
 pub use parse_errors::hide_input;
-pub use kiln_engine::NetPolicy;
 pub use runs::{LogEvent, RunSettings};
 
 /// The SQLite database URL Kiln uses by default inside `data_dir`.
