@@ -21,6 +21,12 @@ pub struct Args {
     #[arg(long)]
     pub insecure: bool,
 
+    /// Serve plain HTTP on an address other than loopback. Without it the
+    /// agent refuses to start that way: the key and every job (secrets
+    /// included) would cross the network in clear. Prefer --tls.
+    #[arg(long, env = "KILN_AGENT_INSECURE_HTTP")]
+    pub insecure_http: bool,
+
     /// TOML config: Docker settings, builds root, and variables and
     /// accounts that stay on this host.
     #[arg(long, env = "KILN_AGENT_CONFIG")]

@@ -28,12 +28,15 @@ impl HostSettings {
             clone_cache: self.cache_root.join(cache_name(&job.build_name)),
             host_builds_root: self.builds_root.clone(),
         };
-        let mut extra_args = self.config.docker.extra_args.clone();
-        extra_args.append(&mut job.docker.extra_args);
+        // The host's own arguments come last: they win over the server's.
+        let mut extra_args = std::mem::take(&mut job.docker.extra_args);
+        extra_args.extend(self.config.docker.extra_args.iter().cloned());
         job.docker = DockerSettings {
             host: self.docker_host.clone(),
             cli: self.config.docker.cli.clone(),
             extra_args,
+            // The builder's setting, sent by the server.
+            allow_host_network: job.docker.allow_host_network,
         };
         for own in &self.config.variables {
             job.variables.retain(|v| v.name != own.name);

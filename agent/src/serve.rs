@@ -42,6 +42,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         (_, _, true) => Some(crate::tls::self_signed(&data_dir.join("tls"))?),
         _ => None,
     };
+    if tls.is_none() && !args.bind.ip().is_loopback() && !args.insecure_http {
+        bail!(
+            "refusing to serve plain HTTP on {}: the key and every job (secrets included) would cross the network in clear; pass --tls (or --tls-cert/--tls-key), bind a loopback address, or pass --insecure-http to accept the risk",
+            args.bind
+        );
+    }
     let listener = TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("binding {}", args.bind))?;

@@ -112,6 +112,11 @@ fn job(name: &str, config: BuildConfig) -> BuildJob {
             host_builds_root: PathBuf::from("/nonexistent/server/builds"),
         },
         docker: DockerSettings::default(),
+        // Every test service listens on 127.0.0.1.
+        outbound: kiln_engine::NetPolicy {
+            allow_loopback: true,
+            allow_plain_http_agents: false,
+        },
     }
 }
 
@@ -533,5 +538,36 @@ async fn reads_a_files_on_host_dockerfile() {
     assert!(
         matches!(escape, ClientError::Agent { status: 400, .. }),
         "{escape}"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_off_loopback_needs_insecure_http() {
+    let output = std::process::Command::new(agent_bin())
+        .args(["--bind", "0.0.0.0:0", "--key", KEY, "--data-dir"])
+        .arg(tempfile::tempdir().expect("dir").path())
+        .env_remove("KILN_AGENT_INSECURE_HTTP")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success(), "started on 0.0.0.0 in plain HTTP");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refusing to serve plain HTTP on 0.0.0.0:0")
+            && stderr.contains("--tls")
+            && stderr.contains("--insecure-http"),
+        "{stderr}"
+    );
+
+    let engine = engine().await;
+    let agent = KilnAgent::start(
+        agent_bin(),
+        &["--bind", "0.0.0.0:0", "--key", KEY, "--insecure-http"],
+        &[("DOCKER_HOST", engine.host())],
+    )
+    .expect("starts with --insecure-http");
+    assert!(
+        agent.url().starts_with("http://0.0.0.0:"),
+        "{}",
+        agent.url()
     );
 }

@@ -14,13 +14,11 @@ pub fn kiln() -> Result<Kiln, ServerFnError> {
 /// The signed-in user as the actor of a server function (the identify
 /// layer put the [`Caller`] in the request); 401 when there is none.
 pub fn actor() -> Result<Actor, ServerFnError> {
-    caller()
-        .map(Actor::Ui)
-        .ok_or_else(|| {
-            core_error(CoreError::Unauthenticated(
-                "not signed in (or the session ended); sign in again".into(),
-            ))
-        })
+    caller().map(Actor::Ui).ok_or_else(|| {
+        core_error(CoreError::Unauthenticated(
+            "not signed in (or the session ended); sign in again".into(),
+        ))
+    })
 }
 
 /// The signed-in user of the current request, if any.

@@ -88,12 +88,13 @@ impl Kiln {
         }
         let installation = crate::aws::load_installation_id(&data_dir)?;
         let ec2 = Ec2Builders::new(ec2, store.clone(), installation, kiln_url);
+        let outbound = runs.outbound;
         let run_manager = RunManager::new(store.clone(), runs, Some(ec2.clone()));
-        let alerts = Alerts::new(store.clone(), alert_retries)
+        let alerts = Alerts::new(store.clone(), alert_retries, outbound)
             .context("creating the alerts' HTTP client")?;
         run_manager.observe(Arc::new(alerts));
         let health = HealthBoard::default();
-        crate::health::start(health.clone(), store.clone()).await;
+        crate::health::start(health.clone(), store.clone(), outbound).await;
         crate::aws::sweep::start(ec2);
         Ok(Self {
             inner: Arc::new(Inner {

@@ -43,15 +43,16 @@ mod parse_errors;
 mod runs;
 
 pub use actor::{Actor, Trigger};
-pub use auth::{AuthSettings, Caller, Credential, LoginLimits};
 pub use alerts::RetryPolicy;
+pub use auth::{AuthSettings, Caller, Credential, LoginLimits};
 pub use aws::Ec2Settings;
 pub use error::CoreError;
 pub use kiln::{Kiln, Settings};
+pub use kiln_engine::NetPolicy;
 pub use ops::auth::NewSession;
 pub use ops::runs::LogFollow;
-pub use ops::users::API_KEY_PREFIX;
 pub use ops::sync::SyncReport;
+pub use ops::users::API_KEY_PREFIX;
 pub use ops::webhooks::{WebhookStart, WebhookTarget};
 pub use parse_errors::hide_input;
 pub use runs::{LogEvent, RunSettings};

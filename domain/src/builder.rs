@@ -60,6 +60,59 @@ impl BuilderConfig {
             Self::Aws(_) => "Aws",
         }
     }
+
+    /// Whether users without admin rights may set `pre_build` or
+    /// `extra_args` on builds that use this builder (they run with the
+    /// builder host's authority). Never on a Local builder (the Kiln server
+    /// itself: admins only); on Server and Aws builders as their
+    /// `allow_build_host_powers` says.
+    pub fn allows_build_host_powers(&self) -> bool {
+        match self {
+            Self::Local(_) => false,
+            Self::Server(params) => params.allow_build_host_powers,
+            Self::Aws(params) => params.allow_build_host_powers,
+        }
+    }
+
+    /// Whether builds on this builder may use `--network host` in their
+    /// `extra_args` (the builder's `allow_host_network`).
+    pub fn allows_host_network(&self) -> bool {
+        match self {
+            Self::Local(params) => params.allow_host_network,
+            Self::Server(params) => params.allow_host_network,
+            Self::Aws(params) => params.allow_host_network,
+        }
+    }
+}
+
+/// The stored builder named `name` (a build's `builder`); `None` for the
+/// built-in Local builder (`""` or `local`) and for unknown names.
+pub fn stored_builder<'a>(catalog: &'a crate::Catalog, name: &str) -> Option<&'a Builder> {
+    if name.is_empty() || name == LOCAL_BUILDER_NAME {
+        return None;
+    }
+    catalog.builders.iter().find(|b| b.name.as_str() == name)
+}
+
+/// What the sandbox of `extra_args` allows for builds on the builder named
+/// `name` (the built-in Local builder allows nothing beyond it).
+pub fn args_policy(catalog: &crate::Catalog, name: &str) -> crate::build_args_policy::ArgsPolicy {
+    crate::build_args_policy::ArgsPolicy {
+        allow_host_network: stored_builder(catalog, name)
+            .is_some_and(|b| b.config.allows_host_network()),
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +124,10 @@ pub struct LocalBuilderConfig {
     pub extra_args: Vec<String>,
     /// Runs of different builds that may go on at once; more wait in a queue.
     pub max_parallel: u32,
+    /// Whether builds may use `--network host` in `extra_args` (RUN steps
+    /// on the Kiln server's network). Default false; exported only when on.
+    #[serde(skip_serializing_if = "is_false")]
+    pub allow_host_network: bool,
 }
 
 impl Default for LocalBuilderConfig {
@@ -79,6 +136,7 @@ impl Default for LocalBuilderConfig {
             docker_cli: String::new(),
             extra_args: Vec::new(),
             max_parallel: 2,
+            allow_host_network: false,
         }
     }
 }
@@ -99,6 +157,17 @@ pub struct ServerBuilderConfig {
     /// kept only to explain the error, Kiln needs `address`.
     #[serde(alias = "server", skip_serializing_if = "String::is_empty")]
     pub server_id: String,
+    /// Whether users without admin rights may set `pre_build` or
+    /// `extra_args` on builds that use this builder. Default false: the
+    /// agent's host is long-lived and shared by every build sent to it (its
+    /// clone caches, its own variables and accounts), and a pre-build
+    /// command runs there with the agent's authority. Exported only when on.
+    #[serde(skip_serializing_if = "is_false")]
+    pub allow_build_host_powers: bool,
+    /// Whether builds may use `--network host` in `extra_args`. Default
+    /// false; exported only when on.
+    #[serde(skip_serializing_if = "is_false")]
+    pub allow_host_network: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +185,17 @@ pub struct AwsBuilderConfig {
     pub user_data: String,
     pub volume_gb: u32,
     pub port: u16,
+    /// Whether users without admin rights may set `pre_build` or
+    /// `extra_args` on builds that use this builder. Default true: each run
+    /// gets a fresh instance, terminated after the run, that holds only
+    /// that run's job and key. Exported only when off.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub allow_build_host_powers: bool,
+    /// Whether builds may use `--network host` in `extra_args` (the
+    /// instance's network, which reaches the instance metadata service).
+    /// Default false; exported only when on.
+    #[serde(skip_serializing_if = "is_false")]
+    pub allow_host_network: bool,
 }
 
 impl Default for AwsBuilderConfig {
@@ -132,6 +212,8 @@ impl Default for AwsBuilderConfig {
             user_data: String::new(),
             volume_gb: 20,
             port: 8120,
+            allow_build_host_powers: true,
+            allow_host_network: false,
         }
     }
 }

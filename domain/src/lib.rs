@@ -15,6 +15,8 @@
 //! - [`paths`] checks the paths a build names inside its build directory.
 //! - [`validate_change`] refuses only the problems a write introduces (what
 //!   the store uses, so an old invalid resource does not block other writes).
+//! - [`build_args_policy`] decides which `docker build` flags a build's
+//!   `extra_args` may hold (the build sandbox).
 //! - [`sync`] reads, plans and exports Komodo resource-sync TOML files.
 //!
 //! ```
@@ -42,6 +44,7 @@ pub mod access;
 pub mod account;
 pub mod alerter;
 pub mod build;
+pub mod build_args_policy;
 pub mod builder;
 pub mod catalog;
 pub mod env_lines;

@@ -50,4 +50,3 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = Placeholder<'_>> {
         None
     })
 }
-

@@ -55,5 +55,9 @@ RUN echo no-js-marker-{nonce}
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    run_script(&services.server, "no_js.mjs", &[services.server.url(), "plain", &run_id]);
+    run_script(
+        &services.server,
+        "no_js.mjs",
+        &[services.server.url(), "plain", &run_id],
+    );
 }

@@ -26,7 +26,11 @@ async fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() 
             host.path().join("svc").display()
         ),
     );
-    run_script(&server, "build_config.mjs", &[server.url(), "webapp", "on-host"]);
+    run_script(
+        &server,
+        "build_config.mjs",
+        &[server.url(), "webapp", "on-host"],
+    );
 
     let build = get(server, "/api/v1/builds/webapp");
     assert!(build.contains("typed-in-monaco"), "{build}");

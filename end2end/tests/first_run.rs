@@ -59,7 +59,10 @@ impl RunCommand {
             let mut setup_link = String::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("run.sh: {line}");
-                if let Some(link) = line.split_whitespace().find(|w| w.contains("/setup?token=")) {
+                if let Some(link) = line
+                    .split_whitespace()
+                    .find(|w| w.contains("/setup?token="))
+                {
                     setup_link = link.to_string();
                 }
                 if let Some(url) = line.strip_prefix("kiln listening on ") {
@@ -106,7 +109,8 @@ const PASSWORD: &str = "first-admin-password";
 
 /// A session of the first admin: the cookie and CSRF headers for curl.
 fn session_headers(base: &str) -> Vec<String> {
-    let (token, csrf) = kiln_testkit::kiln::login(base, ADMIN, PASSWORD).expect("the admin signs in");
+    let (token, csrf) =
+        kiln_testkit::kiln::login(base, ADMIN, PASSWORD).expect("the admin signs in");
     vec![
         "-H".into(),
         format!("Cookie: kiln_session={token}"),
@@ -192,7 +196,14 @@ async fn the_readme_run_command_builds_a_first_dockerfile_and_serves_a_working_a
     run_script_as(
         None,
         "first_build.mjs",
-        &[&base, "first-build", &nonce, &kiln.setup_link, ADMIN, PASSWORD],
+        &[
+            &base,
+            "first-build",
+            &nonce,
+            &kiln.setup_link,
+            ADMIN,
+            PASSWORD,
+        ],
     );
     let (_, builders) = curl(&[&format!("{base}/api/v1/builders")], None);
     assert!(builders.contains("no bridge network"), "{builders}");

@@ -36,7 +36,11 @@ RUN echo going-to-sleep-{nonce} && sleep 120
     );
     apply_sync(&services.server, &toml);
 
-    run_script(&services.server, "run_build.mjs", &[services.server.url(), &registry, &nonce]);
+    run_script(
+        &services.server,
+        "run_build.mjs",
+        &[services.server.url(), &registry, &nonce],
+    );
 
     let runs = get(&services.server, "/api/v1/builds/hello/runs");
     assert!(runs.contains("\"status\":\"success\""), "{runs}");

@@ -168,6 +168,20 @@ pub(crate) async fn tag_image(
     stages.conclude(&stage, outcome)
 }
 
+/// Refuses a registry whose host resolves where `policy` forbids (the
+/// Docker engine connects to it on the build's say-so).
+async fn check_registry(
+    policy: crate::NetPolicy,
+    domain: &str,
+) -> Result<(), crate::NetPolicyError> {
+    let what = format!("registry {domain}:");
+    let (_, host, port) = crate::net_policy::split_url(&what, &format!("https://{domain}"))?;
+    policy
+        .check_host("registry", &host, port.unwrap_or(443))
+        .await
+        .map(|_| ())
+}
+
 /// One "Push" stage per registry path.
 pub(crate) async fn push_all(
     image_id: &str,
@@ -194,16 +208,21 @@ pub(crate) async fn push_all(
         let pusher = Pusher {
             account: target.account.clone(),
         };
-        let outcome = push_tags(
-            docker,
-            image_id,
-            &target.path,
-            tags,
-            &pusher,
-            &stage,
-            cancel,
-        )
-        .await;
+        let outcome = match check_registry(plan.outbound, &target.domain).await {
+            Err(error) => Err(Abort::failed(error.to_string())),
+            Ok(()) => {
+                push_tags(
+                    docker,
+                    image_id,
+                    &target.path,
+                    tags,
+                    &pusher,
+                    &stage,
+                    cancel,
+                )
+                .await
+            }
+        };
         let digest = stages.conclude(&stage, outcome)?;
         pushed.push(PushedImage {
             domain: target.domain.clone(),

@@ -79,7 +79,7 @@ pub(crate) struct BuildSpec<'a> {
     pub build_args: &'a [(String, String)],
     pub secret_args: &'a [(String, String)],
     pub labels: &'a [(String, String)],
-    /// Builder-level then build-level extra arguments, already split.
+    /// Build-level then builder-level extra arguments, already split.
     pub extra_args: &'a [String],
     pub iidfile: &'a Path,
     /// Relative to the context directory (the child's working directory).

@@ -19,13 +19,14 @@ use std::time::{Duration, Instant};
 
 use git2::build::CheckoutBuilder;
 use git2::{
-    AutotagOption, Cred, CredentialType, ErrorCode, FetchOptions, Oid, RemoteCallbacks, Repository,
-    SubmoduleUpdateOptions,
+    AutotagOption, Cred, CredentialType, ErrorCode, FetchOptions, Oid, RemoteCallbacks,
+    RemoteRedirect, Repository, SubmoduleUpdateOptions,
 };
 use tokio_util::sync::CancellationToken;
 
 use crate::cached_dockerfile::LAST_BUILT_REF;
 use crate::error::{Abort, Outcome};
+use crate::net_policy::{git_remote_host, NetPolicy};
 use crate::stage::{StageHandle, Stream};
 
 /// Where to fetch from and what to check out.
@@ -40,6 +41,9 @@ pub(crate) struct GitSource {
     pub commit: Option<String>,
     /// (username, token) of the git account.
     pub credentials: Option<(String, String)>,
+    /// Where fetches may go: the provider's and every submodule's host are
+    /// checked before fetching (`net_policy`).
+    pub policy: NetPolicy,
 }
 
 /// The commit checked out.
@@ -247,6 +251,7 @@ impl Session<'_> {
     fn fetch(&self, cache: &Repository, refspec: &str, depth: Option<i32>) -> Outcome<()> {
         let started = Instant::now();
         let url = &self.source.url;
+        self.check_remote("git provider", url)?;
         let mut remote = cache
             .find_remote("origin")
             .map_err(|e| Abort::failed(format!("reading the clone cache: {}", e.message())))?;
@@ -320,6 +325,10 @@ impl Session<'_> {
             let path = submodule.path().display().to_string();
             let url = submodule.url().ok().flatten().unwrap_or("").to_string();
             self.say(&format!("submodule {path}: {url}"));
+            // Relative URLs resolve against the (checked) provider's URL.
+            if !(url.starts_with("./") || url.starts_with("../")) {
+                self.check_remote(&format!("submodule {path}"), &url)?;
+            }
             let mut options = SubmoduleUpdateOptions::new();
             options.fetch(self.fetch_options());
             options.allow_fetch(true);
@@ -336,8 +345,20 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// Refuses a remote that is not http(s)/ssh (a local path, `file://`)
+    /// or whose host resolves where the policy forbids.
+    fn check_remote(&self, what: &str, url: &str) -> Outcome<()> {
+        let (host, port) = git_remote_host(what, url).map_err(|e| Abort::failed(e.to_string()))?;
+        self.source
+            .policy
+            .check_host_blocking(what, &host, port)
+            .map(|_| ())
+            .map_err(|e| Abort::failed(e.to_string()))
+    }
+
     /// Fetch options whose callbacks answer credentials (only for the
-    /// provider's host), report progress and abort on cancel.
+    /// provider's host), report progress and abort on cancel. Redirects
+    /// are not followed (they could lead to another host).
     fn fetch_options(&self) -> FetchOptions<'_> {
         self.credential_calls.set(0);
         let mut callbacks = RemoteCallbacks::new();
@@ -383,6 +404,7 @@ impl Session<'_> {
         });
         let mut options = FetchOptions::new();
         options.remote_callbacks(callbacks);
+        options.follow_redirects(RemoteRedirect::None);
         options
     }
 
@@ -501,6 +523,10 @@ mod tests {
             branch: "main".to_string(),
             commit: None,
             credentials: None,
+            policy: NetPolicy {
+                allow_loopback: true,
+                allow_plain_http_agents: false,
+            },
         };
         let stages = Stages::new(Arc::new(Discard), Arc::new(Redactor::default()));
         let stage = stages.start("Clone Repo", "");

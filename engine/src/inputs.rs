@@ -1,6 +1,7 @@
 //! The build's text settings after interpolation: Dockerfile, build args,
 //! secret args, labels, extra args and the pre-build command.
 
+use kiln_domain::build_args_policy::{check_extra_args, ArgsPolicy, Stage};
 use kiln_domain::{parse_env_lines, BuildConfig, EnvLine};
 
 use crate::docker_cli::split_args;
@@ -13,7 +14,7 @@ pub(crate) struct Inputs {
     pub build_args: Vec<(String, String)>,
     pub secret_args: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
-    /// Builder-level then build-level extra arguments, split into words.
+    /// Build-level then builder-level extra arguments, split into words.
     pub extra_args: Vec<String>,
     /// The pre-build command as it will run (lines joined unless shell mode).
     pub pre_build: String,
@@ -50,12 +51,21 @@ fn interpolate(
     let build_args = env_field(i, "build_args", &config.build_args, with_secrets_in_args)?;
     let secret_args = env_field(i, "secret_args", &config.secret_args, true)?;
     let labels = env_field(i, "labels", &config.labels, true)?;
-    let mut extra_args = split_args("builder extra_args", &job.docker.extra_args)?;
     let mut build_extra = Vec::new();
     for arg in &config.extra_args {
         build_extra.push(i.apply(arg, "extra_args", true)?);
     }
-    extra_args.extend(split_args("extra_args", &build_extra)?);
+    // The same sandbox as at save time, now on the interpolated words (a
+    // variable may hold flags), since agents receive jobs directly.
+    let policy = ArgsPolicy {
+        allow_host_network: job.docker.allow_host_network,
+    };
+    check_extra_args(&build_extra, policy, Stage::Interpolated)
+        .map_err(|e| format!("extra_args[{}]: {e}", e.entry()))?;
+    // The builder's arguments come last: docker keeps the last value of a
+    // flag, so a build cannot override its builder's.
+    let mut extra_args = split_args("extra_args", &build_extra)?;
+    extra_args.extend(split_args("builder extra_args", &job.docker.extra_args)?);
     let command = pre_build_command(&config.pre_build.command, config.pre_build.shell_mode);
     let pre_build = i.apply(&command, "pre_build.command", true)?;
     Ok(Inputs {

@@ -106,7 +106,6 @@ impl Interpolator {
 
 /// The built-in variable holding the version being built.
 const VERSION: &str = "VERSION";
-/// Longest name a placeholder may hold.
 
 fn remember(list: &mut Vec<String>, name: String) {
     if !list.contains(&name) {

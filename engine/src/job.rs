@@ -29,6 +29,11 @@ pub struct BuildJob {
     pub registry_accounts: Vec<RegistryAccount>,
     pub dirs: JobDirs,
     pub docker: DockerSettings,
+    /// Where the run may connect on the build's say-so (git provider and
+    /// submodules, registries): the server's admin setting, which an agent
+    /// follows too.
+    #[serde(default)]
+    pub outbound: crate::NetPolicy,
 }
 
 /// Directories the engine may use.
@@ -73,8 +78,15 @@ pub struct DockerSettings {
     /// (`/usr/bin/docker` first, then `PATH`).
     pub cli: Option<PathBuf>,
     /// Arguments added to every `docker build` (the builder's
-    /// `extra_args`, e.g. `--network none`), before the build's own.
+    /// `extra_args`, e.g. `--network none`), after the build's own so a
+    /// build cannot override them. Not checked against the sandbox: they
+    /// are the builder admin's.
     pub extra_args: Vec<String>,
+    /// Whether the build's own `extra_args` may use `--network host` (the
+    /// builder's `allow_host_network`); everything else outside
+    /// `kiln_domain::build_args_policy` is refused before a run.
+    #[serde(default)]
+    pub allow_host_network: bool,
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ pub(crate) struct Plan {
     /// (domain, username, token) written to the per-run docker config so
     /// that `FROM` can pull from the build's registries.
     pub docker_auths: Vec<(String, String, String)>,
+    /// Where pushes may go (each registry's host is checked first).
+    pub outbound: crate::NetPolicy,
 }
 
 /// Where the build context comes from.
@@ -145,6 +147,7 @@ impl Plan {
             targets,
             local_name,
             docker_auths,
+            outbound: job.outbound,
         })
     }
 }
@@ -250,6 +253,7 @@ fn git_plan(job: &BuildJob) -> Result<SourcePlan, String> {
             branch: or_default(branch, "main").to_string(),
             commit,
             credentials,
+            policy: job.outbound,
         },
         source_url: url,
     })
@@ -284,6 +288,7 @@ mod tests {
                 host_builds_root: "/nonexistent/host".into(),
             },
             docker: DockerSettings::default(),
+            outbound: crate::NetPolicy::default(),
         }
     }
 

@@ -29,7 +29,10 @@ fn text(name: &str) -> ColumnDef {
 }
 
 fn short(name: &str) -> ColumnDef {
-    ColumnDef::new(col(name)).string_len(64).not_null().to_owned()
+    ColumnDef::new(col(name))
+        .string_len(64)
+        .not_null()
+        .to_owned()
 }
 
 fn number(name: &str) -> ColumnDef {
@@ -128,7 +131,11 @@ impl MigrationTrait for Migration {
                     .col(id())
                     .col(ColumnDef::new(col("subject_type")).string_len(8).not_null())
                     .col(number("subject_id"))
-                    .col(ColumnDef::new(col("resource_kind")).string_len(32).not_null())
+                    .col(
+                        ColumnDef::new(col("resource_kind"))
+                            .string_len(32)
+                            .not_null(),
+                    )
                     .col(optional_number("resource_id"))
                     .col(ColumnDef::new(col("level")).string_len(16).not_null())
                     .to_owned(),

@@ -77,8 +77,11 @@ impl AgentClient {
         let fingerprint = fingerprint.map(str::trim).filter(|f| !f.is_empty());
         // No root certificates: plain HTTP needs none, and TLS pins one
         // certificate (loading the system's roots would only cost time).
+        // No redirects: an agent never sends one, and following it could
+        // lead the key and the job to another host.
         let mut builder = reqwest::Client::builder()
             .tls_built_in_root_certs(false)
+            .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .connect_timeout(timeouts.connect)
             .read_timeout(timeouts.stream_idle);

@@ -261,6 +261,9 @@ pub async fn login(base: &str, username: &str, password: &str) -> anyhow::Result
         .header("x-csrf-token", &me.csrf_token)
         .send()
         .await;
-    eprintln!("signed in as {username}; the API key is kept in {}", path.display());
+    eprintln!(
+        "signed in as {username}; the API key is kept in {}",
+        path.display()
+    );
     Ok(())
 }

@@ -40,6 +40,13 @@ pub struct Config {
     /// Session expiry: idle (`KILN_SESSION_IDLE_SECS`, default 12 hours)
     /// and absolute (`KILN_SESSION_MAX_SECS`, default 7 days), in seconds.
     pub auth: kiln_core::AuthSettings,
+    /// Where Kiln may connect on a user's say-so (git, registries,
+    /// alerters, agents): `KILN_ALLOW_LOOPBACK_TARGETS=true` allows this
+    /// host's own addresses (tests, where every service is on 127.0.0.1),
+    /// `KILN_ALLOW_PLAIN_HTTP_AGENTS=true` allows `http://` Server builders
+    /// off loopback. Both default to false; link-local (cloud metadata)
+    /// addresses are always refused.
+    pub outbound: kiln_core::NetPolicy,
 }
 
 /// The default of `KILN_MAX_BODY_BYTES`: 32 MiB (33,554,432 bytes). Sized
@@ -151,6 +158,10 @@ impl Config {
             ec2: kiln_core::Ec2Settings::from_env(&env)?,
             max_body_bytes,
             auth,
+            outbound: kiln_core::NetPolicy {
+                allow_loopback: flag(&env, "KILN_ALLOW_LOOPBACK_TARGETS")?,
+                allow_plain_http_agents: flag(&env, "KILN_ALLOW_PLAIN_HTTP_AGENTS")?,
+            },
         })
     }
 }
@@ -168,9 +179,22 @@ fn seconds(
             _ => bail!("{setting} '{text}' is not a number of seconds greater than 0, like 43200"),
         },
         None => match file {
-            Some(0) => bail!("{} must be greater than 0", setting.to_lowercase().trim_start_matches("kiln_")),
+            Some(0) => bail!(
+                "{} must be greater than 0",
+                setting.to_lowercase().trim_start_matches("kiln_")
+            ),
             other => Ok(other),
         },
+    }
+}
+
+/// A `true`/`false` setting (also `1`/`0`, `yes`/`no`); unset is false.
+fn flag(env: &impl Fn(&str) -> Option<String>, name: &str) -> anyhow::Result<bool> {
+    match env(name).as_deref().map(str::trim) {
+        None | Some("") => Ok(false),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(other) => bail!("{name} '{other}' is not true or false"),
     }
 }
 

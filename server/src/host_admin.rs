@@ -18,6 +18,7 @@ async fn open() -> anyhow::Result<Kiln> {
         cache_dir: config.data_dir.join("cache"),
         host_builds_dir: config.builds_root.clone(),
         docker_host: None,
+        outbound: config.outbound,
     };
     Kiln::open(Settings {
         data_dir: config.data_dir.clone(),

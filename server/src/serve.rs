@@ -113,6 +113,7 @@ fn run_settings(config: &Config) -> anyhow::Result<RunSettings> {
         cache_dir: config.data_dir.join("cache"),
         host_builds_dir: config.builds_root.clone(),
         docker_host: std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()),
+        outbound: config.outbound,
     };
     if settings.work_dir.exists() {
         std::fs::remove_dir_all(&settings.work_dir)

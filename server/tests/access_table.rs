@@ -207,17 +207,29 @@ impl Ctx {
     /// Puts back what an allowed call changed: `target` under its name,
     /// with its grants, no copy, no live run.
     fn reset(&self) {
-        if self.admin_send(Method::GET, "/api/v1/builds/target-renamed", Value::Null).0 == 200 {
+        if self
+            .admin_send(Method::GET, "/api/v1/builds/target-renamed", Value::Null)
+            .0
+            == 200
+        {
             self.admin_ok(
                 Method::POST,
                 "/api/v1/builds/target-renamed/rename",
                 json!({"to": "target"}),
             );
         }
-        if self.admin_send(Method::GET, "/api/v1/builds/target-copy", Value::Null).0 == 200 {
+        if self
+            .admin_send(Method::GET, "/api/v1/builds/target-copy", Value::Null)
+            .0
+            == 200
+        {
             self.admin_ok(Method::DELETE, "/api/v1/builds/target-copy", Value::Null);
         }
-        if self.admin_send(Method::GET, "/api/v1/builds/target", Value::Null).0 == 404 {
+        if self
+            .admin_send(Method::GET, "/api/v1/builds/target", Value::Null)
+            .0
+            == 404
+        {
             let response = self
                 .admin
                 .post(self.url("/api/v1/sync"))
@@ -232,7 +244,11 @@ impl Ctx {
         for run in runs.as_array().into_iter().flatten() {
             if run["status"] == "queued" || run["status"] == "running" {
                 let id = run["run_id"].as_i64().or(run["id"].as_i64()).unwrap_or(0);
-                let _ = self.admin_send(Method::POST, &format!("/api/v1/runs/{id}/cancel"), Value::Null);
+                let _ = self.admin_send(
+                    Method::POST,
+                    &format!("/api/v1/runs/{id}/cancel"),
+                    Value::Null,
+                );
             }
         }
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -246,7 +262,10 @@ impl Ctx {
             if !live {
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "a run of target stays live: {runs}");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a run of target stays live: {runs}"
+            );
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
@@ -312,85 +331,461 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
     let mut rows = vec![
         row("GET /health", Public, M::GET, "/api/v1/health", Body::None),
         row("GET /me", SignedIn, M::GET, "/api/v1/me", Body::None),
-        row("GET /builds", SignedIn, M::GET, "/api/v1/builds", Body::None),
-        row("GET /builds/target", Read, M::GET, "/api/v1/builds/target", Body::None),
-        row("PATCH /builds/target", Write, M::PATCH, "/api/v1/builds/target", Body::Json(json!({"revision": revision, "description": "patched"}))),
-        row("POST /builds", KindWrite, M::POST, "/api/v1/builds", Body::Json(json!({"name": "target-copy"}))),
-        row("POST /builds/target/rename", Write, M::POST, "/api/v1/builds/target/rename", Body::Json(json!({"to": "target-renamed"}))),
-        row("POST /builds/target/copy", KindWrite, M::POST, "/api/v1/builds/target/copy", Body::Json(json!({"to": "target-copy"}))),
-        row("GET /builds/target/history", Read, M::GET, "/api/v1/builds/target/history", Body::None),
-        row("POST /builds/target/run", Execute, M::POST, "/api/v1/builds/target/run", Body::None),
-        row("GET /builds/target/runs", Read, M::GET, "/api/v1/builds/target/runs", Body::None),
-        row("GET /builds/target/host-dockerfile", Read, M::GET, "/api/v1/builds/target/host-dockerfile", Body::None),
-        row("GET /builds/target/webhook", Read, M::GET, "/api/v1/builds/target/webhook", Body::None),
-        row("GET /runs/{id}", Read, M::GET, &format!("/api/v1/runs/{run_id}"), Body::None),
-        row("GET /runs/{id}/log", Read, M::GET, &format!("/api/v1/runs/{run_id}/log"), Body::None),
-        row("POST /runs/{id}/cancel", Execute, M::POST, &format!("/api/v1/runs/{run_id}/cancel"), Body::None),
-        row("GET /builders", SignedIn, M::GET, "/api/v1/builders", Body::None),
-        row("PATCH /builders/remote", Admin, M::PATCH, "/api/v1/builders/remote", Body::Json(json!({"revision": 1, "description": "x"}))),
-        row("PATCH /repos/code", Admin, M::PATCH, "/api/v1/repos/code", Body::Json(json!({"revision": 1, "description": "x"}))),
-        row("PATCH /variables/SHARED", Admin, M::PATCH, "/api/v1/variables/SHARED", Body::Json(json!({"revision": 1, "description": "x"}))),
-        row("PATCH /alerters/pager", Admin, M::PATCH, "/api/v1/alerters/pager", Body::Json(json!({"revision": 1, "description": "x"}))),
-        row("PATCH /git-accounts/…", Admin, M::PATCH, "/api/v1/git-accounts/git.example/bot", Body::Json(json!({"revision": 1, "token": "<secret>"}))),
-        row("PATCH /registry-accounts/…", Admin, M::PATCH, "/api/v1/registry-accounts/registry.example/bot", Body::Json(json!({"revision": 1, "token": "<secret>"}))),
-        row("GET /alerters", SignedIn, M::GET, "/api/v1/alerters", Body::None),
+        row(
+            "GET /builds",
+            SignedIn,
+            M::GET,
+            "/api/v1/builds",
+            Body::None,
+        ),
+        row(
+            "GET /builds/target",
+            Read,
+            M::GET,
+            "/api/v1/builds/target",
+            Body::None,
+        ),
+        row(
+            "PATCH /builds/target",
+            Write,
+            M::PATCH,
+            "/api/v1/builds/target",
+            Body::Json(json!({"revision": revision, "description": "patched"})),
+        ),
+        row(
+            "POST /builds",
+            KindWrite,
+            M::POST,
+            "/api/v1/builds",
+            Body::Json(json!({"name": "target-copy"})),
+        ),
+        row(
+            "POST /builds/target/rename",
+            Write,
+            M::POST,
+            "/api/v1/builds/target/rename",
+            Body::Json(json!({"to": "target-renamed"})),
+        ),
+        row(
+            "POST /builds/target/copy",
+            KindWrite,
+            M::POST,
+            "/api/v1/builds/target/copy",
+            Body::Json(json!({"to": "target-copy"})),
+        ),
+        row(
+            "GET /builds/target/history",
+            Read,
+            M::GET,
+            "/api/v1/builds/target/history",
+            Body::None,
+        ),
+        row(
+            "POST /builds/target/run",
+            Execute,
+            M::POST,
+            "/api/v1/builds/target/run",
+            Body::None,
+        ),
+        row(
+            "GET /builds/target/runs",
+            Read,
+            M::GET,
+            "/api/v1/builds/target/runs",
+            Body::None,
+        ),
+        row(
+            "GET /builds/target/host-dockerfile",
+            Read,
+            M::GET,
+            "/api/v1/builds/target/host-dockerfile",
+            Body::None,
+        ),
+        row(
+            "GET /builds/target/webhook",
+            Read,
+            M::GET,
+            "/api/v1/builds/target/webhook",
+            Body::None,
+        ),
+        row(
+            "GET /runs/{id}",
+            Read,
+            M::GET,
+            &format!("/api/v1/runs/{run_id}"),
+            Body::None,
+        ),
+        row(
+            "GET /runs/{id}/log",
+            Read,
+            M::GET,
+            &format!("/api/v1/runs/{run_id}/log"),
+            Body::None,
+        ),
+        row(
+            "POST /runs/{id}/cancel",
+            Execute,
+            M::POST,
+            &format!("/api/v1/runs/{run_id}/cancel"),
+            Body::None,
+        ),
+        row(
+            "GET /builders",
+            SignedIn,
+            M::GET,
+            "/api/v1/builders",
+            Body::None,
+        ),
+        row(
+            "PATCH /builders/remote",
+            Admin,
+            M::PATCH,
+            "/api/v1/builders/remote",
+            Body::Json(json!({"revision": 1, "description": "x"})),
+        ),
+        row(
+            "PATCH /repos/code",
+            Admin,
+            M::PATCH,
+            "/api/v1/repos/code",
+            Body::Json(json!({"revision": 1, "description": "x"})),
+        ),
+        row(
+            "PATCH /variables/SHARED",
+            Admin,
+            M::PATCH,
+            "/api/v1/variables/SHARED",
+            Body::Json(json!({"revision": 1, "description": "x"})),
+        ),
+        row(
+            "PATCH /alerters/pager",
+            Admin,
+            M::PATCH,
+            "/api/v1/alerters/pager",
+            Body::Json(json!({"revision": 1, "description": "x"})),
+        ),
+        row(
+            "PATCH /git-accounts/…",
+            Admin,
+            M::PATCH,
+            "/api/v1/git-accounts/git.example/bot",
+            Body::Json(json!({"revision": 1, "token": "<secret>"})),
+        ),
+        row(
+            "PATCH /registry-accounts/…",
+            Admin,
+            M::PATCH,
+            "/api/v1/registry-accounts/registry.example/bot",
+            Body::Json(json!({"revision": 1, "token": "<secret>"})),
+        ),
+        row(
+            "GET /alerters",
+            SignedIn,
+            M::GET,
+            "/api/v1/alerters",
+            Body::None,
+        ),
         row("GET /sync", SignedIn, M::GET, "/api/v1/sync", Body::None),
-        row("POST /sync (dry run, changes target)", Write, M::POST, "/api/v1/sync?dry_run=true", Body::Text(sync_change.into())),
+        row(
+            "POST /sync (dry run, changes target)",
+            Write,
+            M::POST,
+            "/api/v1/sync?dry_run=true",
+            Body::Text(sync_change.into()),
+        ),
         row("GET /users", Admin, M::GET, "/api/v1/users", Body::None),
-        row("POST /users", Admin, M::POST, "/api/v1/users", Body::Json(json!({"username": "made-by-table", "password": "made-by-table-pw"}))),
-        row("PATCH /users/reader", Admin, M::PATCH, "/api/v1/users/reader", Body::Json(json!({"admin": false}))),
-        row("DELETE /users/doomed", Admin, M::DELETE, "/api/v1/users/doomed", Body::None),
-        row("GET /api-keys", SignedIn, M::GET, "/api/v1/api-keys", Body::None),
-        row("POST /api-keys", SignedIn, M::POST, "/api/v1/api-keys", Body::Json(json!({"name": "table-made"}))),
-        row("DELETE /api-keys/{id}", SignedIn, M::DELETE, "/api/v1/api-keys/999999", Body::None),
+        row(
+            "POST /users",
+            Admin,
+            M::POST,
+            "/api/v1/users",
+            Body::Json(json!({"username": "made-by-table", "password": "made-by-table-pw"})),
+        ),
+        row(
+            "PATCH /users/reader",
+            Admin,
+            M::PATCH,
+            "/api/v1/users/reader",
+            Body::Json(json!({"admin": false})),
+        ),
+        row(
+            "DELETE /users/doomed",
+            Admin,
+            M::DELETE,
+            "/api/v1/users/doomed",
+            Body::None,
+        ),
+        row(
+            "GET /api-keys",
+            SignedIn,
+            M::GET,
+            "/api/v1/api-keys",
+            Body::None,
+        ),
+        row(
+            "POST /api-keys",
+            SignedIn,
+            M::POST,
+            "/api/v1/api-keys",
+            Body::Json(json!({"name": "table-made"})),
+        ),
+        row(
+            "DELETE /api-keys/{id}",
+            SignedIn,
+            M::DELETE,
+            "/api/v1/api-keys/999999",
+            Body::None,
+        ),
         row("GET /groups", Admin, M::GET, "/api/v1/groups", Body::None),
-        row("PUT /groups/other", Admin, M::PUT, "/api/v1/groups/other", Body::Json(json!({"name": "other", "members": []}))),
-        row("DELETE /groups/gone", Admin, M::DELETE, "/api/v1/groups/gone", Body::None),
+        row(
+            "PUT /groups/other",
+            Admin,
+            M::PUT,
+            "/api/v1/groups/other",
+            Body::Json(json!({"name": "other", "members": []})),
+        ),
+        row(
+            "DELETE /groups/gone",
+            Admin,
+            M::DELETE,
+            "/api/v1/groups/gone",
+            Body::None,
+        ),
         row("GET /grants", Admin, M::GET, "/api/v1/grants", Body::None),
-        row("PUT /grants", Admin, M::PUT, "/api/v1/grants", Body::Json(json!({"subject_type": "user", "subject": "reader", "kind": "build", "resource": "target", "level": "Read"}))),
-        row("DELETE /builds/target", Write, M::DELETE, "/api/v1/builds/target", Body::None),
-        row("POST /login", Public, M::POST, "/api/v1/login", Body::Json(json!({"username": "login-only", "password": "login-only-password"}))),
-        row("POST /setup (already set up)", Public, M::POST, "/api/v1/setup", Body::Json(json!({"token": "x", "username": "y", "password": "zzzzzzzz"}))),
-        row("POST /logout", Public, M::POST, "/api/v1/logout", Body::None),
-        row("GET /agent/kiln-agent", Public, M::GET, "/agent/kiln-agent", Body::None),
-        row("POST /listener/github/build/target (unsigned)", Public, M::POST, "/listener/github/build/target", Body::Text("{}".into())),
+        row(
+            "PUT /grants",
+            Admin,
+            M::PUT,
+            "/api/v1/grants",
+            Body::Json(
+                json!({"subject_type": "user", "subject": "reader", "kind": "build", "resource": "target", "level": "Read"}),
+            ),
+        ),
+        row(
+            "DELETE /builds/target",
+            Write,
+            M::DELETE,
+            "/api/v1/builds/target",
+            Body::None,
+        ),
+        row(
+            "POST /login",
+            Public,
+            M::POST,
+            "/api/v1/login",
+            Body::Json(json!({"username": "login-only", "password": "login-only-password"})),
+        ),
+        row(
+            "POST /setup (already set up)",
+            Public,
+            M::POST,
+            "/api/v1/setup",
+            Body::Json(json!({"token": "x", "username": "y", "password": "zzzzzzzz"})),
+        ),
+        row(
+            "POST /logout",
+            Public,
+            M::POST,
+            "/api/v1/logout",
+            Body::None,
+        ),
+        row(
+            "GET /agent/kiln-agent",
+            Public,
+            M::GET,
+            "/agent/kiln-agent",
+            Body::None,
+        ),
+        row(
+            "POST /listener/github/build/target (unsigned)",
+            Public,
+            M::POST,
+            "/listener/github/build/target",
+            Body::Text("{}".into()),
+        ),
         row("GET /login page", Public, M::GET, "/login", Body::None),
-        row("GET /pkg/kiln.css", Public, M::GET, "/pkg/kiln.css", Body::None),
+        row(
+            "GET /pkg/kiln.css",
+            Public,
+            M::GET,
+            "/pkg/kiln.css",
+            Body::None,
+        ),
     ];
     let fns: Vec<(&str, Need, &str, Body)> = vec![
         ("list_builds", SignedIn, rpc::ListBuilds::PATH, form(&[])),
-        ("get_build_page", Read, rpc::GetBuildPage::PATH, form(&[("name", "target")])),
-        ("create_build", KindWrite, rpc::CreateBuild::PATH, form(&[("name", "target-copy"), ("description", ""), ("dockerfile", "FROM scratch")])),
-        ("build_history", Read, rpc::BuildHistory::PATH, form(&[("name", "target")])),
-        ("list_builders", SignedIn, rpc::ListBuilders::PATH, form(&[])),
-        ("patch_build", Write, rpc::PatchBuild::PATH, Body::Json(json!({"name": "target", "revision": revision, "config": "{}", "description": "from the page"}))),
-        ("check_build", Read, rpc::CheckBuild::PATH, Body::Json(json!({"build": {"name": "target"}}))),
-        ("list_variables", SignedIn, rpc::ListVariables::PATH, form(&[])),
-        ("create_variable", Admin, rpc::CreateVariable::PATH, Body::Json(json!({"name": "MADE", "value": "made-value", "description": "", "is_secret": false}))),
-        ("patch_variable", Admin, rpc::PatchVariable::PATH, Body::Json(json!({"name": "SHARED", "revision": 1, "value": null, "description": "d", "is_secret": null}))),
-        ("delete_variable", Admin, rpc::DeleteVariable::PATH, form(&[("name", "MADE")])),
-        ("list_accounts", SignedIn, rpc::ListAccounts::PATH, form(&[("kind", "git")])),
-        ("create_account", Admin, rpc::CreateAccount::PATH, Body::Json(json!({"kind": "git", "domain": "made.example", "username": "u", "token": "made-token"}))),
-        ("patch_account_token", Admin, rpc::PatchAccountToken::PATH, Body::Json(json!({"kind": "git", "domain": "git.example", "username": "bot", "revision": 1, "token": "new-token-1234"}))),
-        ("delete_account", Admin, rpc::DeleteAccount::PATH, Body::Json(json!({"kind": "git", "domain": "made.example", "username": "u"}))),
-        ("start_run", Execute, rpc::StartRun::PATH, form(&[("name", "target")])),
-        ("cancel_run", Execute, rpc::CancelRun::PATH, form(&[("id", &run_id.to_string())])),
-        ("list_runs", Read, rpc::ListRuns::PATH, form(&[("name", "target")])),
-        ("get_run_page", Read, rpc::GetRunPage::PATH, form(&[("id", &run_id.to_string())])),
-        ("get_run", Read, rpc::GetRun::PATH, form(&[("id", &run_id.to_string())])),
-        ("get_source_dockerfile", Read, rpc::GetSourceDockerfile::PATH, form(&[("name", "target")])),
-        ("sync_toml", Write, rpc::SyncToml::PATH, Body::Json(json!({"toml": sync_change, "dry_run": true, "delete": false}))),
+        (
+            "get_build_page",
+            Read,
+            rpc::GetBuildPage::PATH,
+            form(&[("name", "target")]),
+        ),
+        (
+            "create_build",
+            KindWrite,
+            rpc::CreateBuild::PATH,
+            form(&[
+                ("name", "target-copy"),
+                ("description", ""),
+                ("dockerfile", "FROM scratch"),
+            ]),
+        ),
+        (
+            "build_history",
+            Read,
+            rpc::BuildHistory::PATH,
+            form(&[("name", "target")]),
+        ),
+        (
+            "list_builders",
+            SignedIn,
+            rpc::ListBuilders::PATH,
+            form(&[]),
+        ),
+        (
+            "patch_build",
+            Write,
+            rpc::PatchBuild::PATH,
+            Body::Json(
+                json!({"name": "target", "revision": revision, "config": "{}", "description": "from the page"}),
+            ),
+        ),
+        (
+            "check_build",
+            Read,
+            rpc::CheckBuild::PATH,
+            Body::Json(json!({"build": {"name": "target"}})),
+        ),
+        (
+            "list_variables",
+            SignedIn,
+            rpc::ListVariables::PATH,
+            form(&[]),
+        ),
+        (
+            "create_variable",
+            Admin,
+            rpc::CreateVariable::PATH,
+            Body::Json(
+                json!({"name": "MADE", "value": "made-value", "description": "", "is_secret": false}),
+            ),
+        ),
+        (
+            "patch_variable",
+            Admin,
+            rpc::PatchVariable::PATH,
+            Body::Json(
+                json!({"name": "SHARED", "revision": 1, "value": null, "description": "d", "is_secret": null}),
+            ),
+        ),
+        (
+            "delete_variable",
+            Admin,
+            rpc::DeleteVariable::PATH,
+            form(&[("name", "MADE")]),
+        ),
+        (
+            "list_accounts",
+            SignedIn,
+            rpc::ListAccounts::PATH,
+            form(&[("kind", "git")]),
+        ),
+        (
+            "create_account",
+            Admin,
+            rpc::CreateAccount::PATH,
+            Body::Json(
+                json!({"kind": "git", "domain": "made.example", "username": "u", "token": "made-token"}),
+            ),
+        ),
+        (
+            "patch_account_token",
+            Admin,
+            rpc::PatchAccountToken::PATH,
+            Body::Json(
+                json!({"kind": "git", "domain": "git.example", "username": "bot", "revision": 1, "token": "new-token-1234"}),
+            ),
+        ),
+        (
+            "delete_account",
+            Admin,
+            rpc::DeleteAccount::PATH,
+            Body::Json(json!({"kind": "git", "domain": "made.example", "username": "u"})),
+        ),
+        (
+            "start_run",
+            Execute,
+            rpc::StartRun::PATH,
+            form(&[("name", "target")]),
+        ),
+        (
+            "cancel_run",
+            Execute,
+            rpc::CancelRun::PATH,
+            form(&[("id", &run_id.to_string())]),
+        ),
+        (
+            "list_runs",
+            Read,
+            rpc::ListRuns::PATH,
+            form(&[("name", "target")]),
+        ),
+        (
+            "get_run_page",
+            Read,
+            rpc::GetRunPage::PATH,
+            form(&[("id", &run_id.to_string())]),
+        ),
+        (
+            "get_run",
+            Read,
+            rpc::GetRun::PATH,
+            form(&[("id", &run_id.to_string())]),
+        ),
+        (
+            "get_source_dockerfile",
+            Read,
+            rpc::GetSourceDockerfile::PATH,
+            form(&[("name", "target")]),
+        ),
+        (
+            "sync_toml",
+            Write,
+            rpc::SyncToml::PATH,
+            Body::Json(json!({"toml": sync_change, "dry_run": true, "delete": false})),
+        ),
         ("export_toml", SignedIn, rpc::ExportToml::PATH, form(&[])),
-        ("rename_build", Write, rpc::RenameBuild::PATH, form(&[("name", "target"), ("to", "target-renamed")])),
-        ("copy_build", KindWrite, rpc::CopyBuild::PATH, form(&[("name", "target"), ("to", "target-copy")])),
-        ("delete_build", Write, rpc::DeleteBuild::PATH, form(&[("name", "target")])),
+        (
+            "rename_build",
+            Write,
+            rpc::RenameBuild::PATH,
+            form(&[("name", "target"), ("to", "target-renamed")]),
+        ),
+        (
+            "copy_build",
+            KindWrite,
+            rpc::CopyBuild::PATH,
+            form(&[("name", "target"), ("to", "target-copy")]),
+        ),
+        (
+            "delete_build",
+            Write,
+            rpc::DeleteBuild::PATH,
+            form(&[("name", "target")]),
+        ),
     ];
     for (name, need, path, body) in fns {
         rows.push(row(&format!("rpc {name}"), need, M::POST, path, body));
     }
     // Reads through server functions change nothing.
     for row in rows.iter_mut() {
-        if row.door.starts_with("rpc ") && (row.door.contains("list_") || row.door.contains("get_") || row.door.contains("history") || row.door.contains("check_") || row.door.contains("export_")) {
+        if row.door.starts_with("rpc ")
+            && (row.door.contains("list_")
+                || row.door.contains("get_")
+                || row.door.contains("history")
+                || row.door.contains("check_")
+                || row.door.contains("export_"))
+        {
             row.mutates = false;
         }
     }
@@ -415,14 +810,37 @@ fn every_door_answers_each_caller_as_the_table_says() {
         .body(BASE)
         .send()
         .expect("sync");
-    assert!(response.status().is_success(), "{}", response.text().unwrap_or_default());
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().unwrap_or_default()
+    );
 
-    let keys: Vec<(&str, String)> = ["reader", "executor", "writer", "grouped", "kindwide", "nobody-special", "revoked", "disabled", "doomed", "login-only"]
-        .into_iter()
-        .map(|name| (name, user_with_key(&ctx, name)))
-        .collect();
-    let key = |name: &str| keys.iter().find(|(n, _)| *n == name).map(|(_, k)| k.clone());
-    ctx.admin_ok(Method::PUT, "/api/v1/groups/team", json!({"name": "team", "members": ["grouped"]}));
+    let keys: Vec<(&str, String)> = [
+        "reader",
+        "executor",
+        "writer",
+        "grouped",
+        "kindwide",
+        "nobody-special",
+        "revoked",
+        "disabled",
+        "doomed",
+        "login-only",
+    ]
+    .into_iter()
+    .map(|name| (name, user_with_key(&ctx, name)))
+    .collect();
+    let key = |name: &str| {
+        keys.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| k.clone())
+    };
+    ctx.admin_ok(
+        Method::PUT,
+        "/api/v1/groups/team",
+        json!({"name": "team", "members": ["grouped"]}),
+    );
     ctx.grant_target();
     ctx.admin_ok(
         Method::PUT,
@@ -432,23 +850,81 @@ fn every_door_answers_each_caller_as_the_table_says() {
     // The revoked user's key is revoked; the disabled user is disabled.
     let revoked_keys = ctx.admin_ok(Method::GET, "/api/v1/api-keys?user=revoked", Value::Null);
     let revoked_id = revoked_keys[0]["id"].as_i64().expect("key id");
-    ctx.admin_ok(Method::DELETE, &format!("/api/v1/api-keys/{revoked_id}?user=revoked"), Value::Null);
-    ctx.admin_ok(Method::PATCH, "/api/v1/users/disabled", json!({"disabled": true}));
+    ctx.admin_ok(
+        Method::DELETE,
+        &format!("/api/v1/api-keys/{revoked_id}?user=revoked"),
+        Value::Null,
+    );
+    ctx.admin_ok(
+        Method::PATCH,
+        "/api/v1/users/disabled",
+        json!({"disabled": true}),
+    );
 
     ctx.new_run();
     ctx.reset();
 
     let callers = vec![
-        Who { label: "nobody", key: None, level: None, admin: false },
-        Who { label: "no grant", key: key("nobody-special"), level: Some(0), admin: false },
-        Who { label: "Read", key: key("reader"), level: Some(1), admin: false },
-        Who { label: "Execute", key: key("executor"), level: Some(2), admin: false },
-        Who { label: "Write", key: key("writer"), level: Some(3), admin: false },
-        Who { label: "Write through a group", key: key("grouped"), level: Some(3), admin: false },
-        Who { label: "kind-wide Read", key: key("kindwide"), level: Some(1), admin: false },
-        Who { label: "admin", key: Some(ctx.server.api_key().to_string()), level: Some(3), admin: true },
-        Who { label: "revoked key", key: key("revoked"), level: None, admin: false },
-        Who { label: "disabled user", key: key("disabled"), level: None, admin: false },
+        Who {
+            label: "nobody",
+            key: None,
+            level: None,
+            admin: false,
+        },
+        Who {
+            label: "no grant",
+            key: key("nobody-special"),
+            level: Some(0),
+            admin: false,
+        },
+        Who {
+            label: "Read",
+            key: key("reader"),
+            level: Some(1),
+            admin: false,
+        },
+        Who {
+            label: "Execute",
+            key: key("executor"),
+            level: Some(2),
+            admin: false,
+        },
+        Who {
+            label: "Write",
+            key: key("writer"),
+            level: Some(3),
+            admin: false,
+        },
+        Who {
+            label: "Write through a group",
+            key: key("grouped"),
+            level: Some(3),
+            admin: false,
+        },
+        Who {
+            label: "kind-wide Read",
+            key: key("kindwide"),
+            level: Some(1),
+            admin: false,
+        },
+        Who {
+            label: "admin",
+            key: Some(ctx.server.api_key().to_string()),
+            level: Some(3),
+            admin: true,
+        },
+        Who {
+            label: "revoked key",
+            key: key("revoked"),
+            level: None,
+            admin: false,
+        },
+        Who {
+            label: "disabled user",
+            key: key("disabled"),
+            level: None,
+            admin: false,
+        },
     ];
 
     let mut failures = Vec::new();
@@ -476,8 +952,14 @@ fn every_door_answers_each_caller_as_the_table_says() {
                     body.chars().take(200).collect::<String>()
                 ));
             }
-            if matches!(want, Expect::Status(403)) && !body.contains("permission") && !body.contains("admin") {
-                failures.push(format!("{} as {}: the 403 does not name what is missing: {body}", row.door, who.label));
+            if matches!(want, Expect::Status(403))
+                && !body.contains("permission")
+                && !body.contains("admin")
+            {
+                failures.push(format!(
+                    "{} as {}: the 403 does not name what is missing: {body}",
+                    row.door, who.label
+                ));
             }
             if row.mutates && want == Expect::Allowed {
                 ctx.reset();
@@ -489,7 +971,12 @@ fn every_door_answers_each_caller_as_the_table_says() {
             failures.push(format!("{door} answers callers differently: {statuses:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} answers differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} answers differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 
     // Lists hold only what the caller may read.
     for who in &callers[1..8] {
@@ -509,8 +996,18 @@ fn every_door_answers_each_caller_as_the_table_says() {
             .collect();
         let sees_target = who.level.unwrap_or(0) >= 1;
         let sees_hidden = who.admin || who.label == "kind-wide Read";
-        assert_eq!(names.contains("target"), sees_target, "{}: {names:?}", who.label);
-        assert_eq!(names.contains("hidden"), sees_hidden, "{}: {names:?}", who.label);
+        assert_eq!(
+            names.contains("target"),
+            sees_target,
+            "{}: {names:?}",
+            who.label
+        );
+        assert_eq!(
+            names.contains("hidden"),
+            sees_hidden,
+            "{}: {names:?}",
+            who.label
+        );
         let export = client
             .get(ctx.url("/api/v1/sync"))
             .bearer_auth(who.key.as_deref().unwrap_or_default())
@@ -518,8 +1015,18 @@ fn every_door_answers_each_caller_as_the_table_says() {
             .expect("export")
             .text()
             .expect("text");
-        assert_eq!(export.contains("name = \"hidden\""), sees_hidden, "{}: {export}", who.label);
-        assert_eq!(export.contains("registry.example"), who.admin, "{}: {export}", who.label);
+        assert_eq!(
+            export.contains("name = \"hidden\""),
+            sees_hidden,
+            "{}: {export}",
+            who.label
+        );
+        assert_eq!(
+            export.contains("registry.example"),
+            who.admin,
+            "{}: {export}",
+            who.label
+        );
     }
 }
 
@@ -555,7 +1062,10 @@ fn the_table_covers_every_route_and_server_function() {
     }
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
         let name = path.trim_start_matches("/rpc/");
-        let name = name.split(|c: char| c.is_ascii_digit()).next().unwrap_or(name);
+        let name = name
+            .split(|c: char| c.is_ascii_digit())
+            .next()
+            .unwrap_or(name);
         if !table.contains(&format!("(\"{name}\"")) {
             missing.push(format!("server function {path}"));
         }

@@ -10,7 +10,11 @@ fn start() -> KilnServer {
 }
 
 fn get(server: &KilnServer, path: &str) -> (u16, String) {
-    let response = server.http_blocking().get(format!("{}{path}", server.url())).send().expect("GET");
+    let response = server
+        .http_blocking()
+        .get(format!("{}{path}", server.url()))
+        .send()
+        .expect("GET");
     let status = response.status().as_u16();
     (status, response.text().expect("body"))
 }

@@ -23,7 +23,11 @@ fn json_of(response: Response) -> (u16, Value, reqwest::header::HeaderMap) {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let text = response.text().unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), headers)
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        headers,
+    )
 }
 
 /// The `kiln_session` value a login or setup answer set.
@@ -35,7 +39,10 @@ fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
         .find(|v| v.starts_with("kiln_session="))
         .expect("a session cookie")
         .to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     cookie
         .trim_start_matches("kiln_session=")
         .split(';')
@@ -54,7 +61,11 @@ fn me(server: &KilnServer, session: &str) -> u16 {
         .as_u16()
 }
 
-fn login(server: &KilnServer, user: &str, password: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+fn login(
+    server: &KilnServer,
+    user: &str,
+    password: &str,
+) -> (u16, Value, reqwest::header::HeaderMap) {
     json_of(
         plain()
             .post(format!("{}/api/v1/login", server.url()))
@@ -69,16 +80,29 @@ fn the_setup_link_makes_the_first_admin_once() {
     let server = KilnServer::start_without_users(kiln_bin(), &[]).expect("kiln serves");
     let link = server.setup_link().expect("a setup link is printed");
     let token = link.split("token=").nth(1).expect("token").to_string();
-    assert!(link.starts_with(&format!("{}/setup?token=", server.url())), "{link}");
+    assert!(
+        link.starts_with(&format!("{}/setup?token=", server.url())),
+        "{link}"
+    );
     let url = |path: &str| format!("{}{path}", server.url());
 
     // Nothing is open before: no default user, no anonymous access.
-    assert_eq!(plain().get(url("/api/v1/builds")).send().unwrap().status(), 401);
+    assert_eq!(
+        plain().get(url("/api/v1/builds")).send().unwrap().status(),
+        401
+    );
     let (status, _, _) = login(&server, "admin", "admin");
     assert_eq!(status, 401);
-    let page = plain().get(url("/")).header("accept", "text/html").send().unwrap();
+    let page = plain()
+        .get(url("/"))
+        .header("accept", "text/html")
+        .send()
+        .unwrap();
     assert_eq!(page.status(), 303);
-    assert!(page.headers()["location"].to_str().unwrap().starts_with("/login"));
+    assert!(page.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
 
     let setup = |token: &str, password: &str| {
         json_of(
@@ -102,7 +126,10 @@ fn the_setup_link_makes_the_first_admin_once() {
     // Once only.
     let (status, body, _) = setup(&token, "long-enough-pw");
     assert_eq!(status, 409, "{body}");
-    assert!(!server.log().contains("long-enough-pw"), "a password reached the log");
+    assert!(
+        !server.log().contains("long-enough-pw"),
+        "a password reached the log"
+    );
 }
 
 #[test]
@@ -122,39 +149,64 @@ fn failed_logins_are_limited_per_account_and_per_address() {
     // Even the right password waits now.
     let (status, body, headers) = login(&server, ADMIN_USER, ADMIN_PASSWORD);
     assert_eq!(status, 429, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("too many failed logins for this account"), "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("too many failed logins for this account"),
+        "{body}"
+    );
     let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "{retry}");
     // A wrong name answers like a wrong password.
     let (status, body, _) = login(&server, "no-such-user", "whatever-it-is");
-    assert_eq!((status, body["error"].as_str()), (401, Some("wrong username or password")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("wrong username or password"))
+    );
     // Per address: 20 failures across accounts block the address.
     for n in 0..19 {
         login(&server, &format!("someone-{n}"), "guess-guess");
     }
     let (status, body, _) = login(&server, "fresh-account", "guess-guess");
     assert_eq!(status, 429, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("your address"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("your address"),
+        "{body}"
+    );
     let log = server.log();
-    assert!(!log.contains("guess-0-secret") && !log.contains(ADMIN_PASSWORD), "a password reached the log");
+    assert!(
+        !log.contains("guess-0-secret") && !log.contains(ADMIN_PASSWORD),
+        "a password reached the log"
+    );
 }
 
 #[test]
 fn sessions_end_when_idle_too_long_when_too_old_and_on_logout() {
-    let idle = KilnServer::start(kiln_bin(), &[("KILN_SESSION_IDLE_SECS", "2")]).expect("kiln serves");
+    let idle =
+        KilnServer::start(kiln_bin(), &[("KILN_SESSION_IDLE_SECS", "2")]).expect("kiln serves");
     let (session, _) = idle.admin_session().expect("login");
     assert_eq!(me(&idle, &session), 200);
     std::thread::sleep(Duration::from_millis(3200));
     assert_eq!(me(&idle, &session), 401, "an idle session must end");
 
-    let old = KilnServer::start(kiln_bin(), &[("KILN_SESSION_MAX_SECS", "3")]).expect("kiln serves");
+    let old =
+        KilnServer::start(kiln_bin(), &[("KILN_SESSION_MAX_SECS", "3")]).expect("kiln serves");
     let (session, _) = old.admin_session().expect("login");
     for _ in 0..2 {
         std::thread::sleep(Duration::from_millis(1000));
-        assert_eq!(me(&old, &session), 200, "a used session lives until its maximum age");
+        assert_eq!(
+            me(&old, &session),
+            200,
+            "a used session lives until its maximum age"
+        );
     }
     std::thread::sleep(Duration::from_millis(2000));
-    assert_eq!(me(&old, &session), 401, "a session older than its maximum age must end");
+    assert_eq!(
+        me(&old, &session),
+        401,
+        "a session older than its maximum age must end"
+    );
 
     let (session, csrf) = old.admin_session().expect("login");
     let response = plain()
@@ -164,9 +216,16 @@ fn sessions_end_when_idle_too_long_when_too_old_and_on_logout() {
         .send()
         .unwrap();
     assert_eq!(response.status(), 204);
-    let cleared = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cleared = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    assert_eq!(me(&old, &session), 401, "a logged-out session must not work again");
+    assert_eq!(
+        me(&old, &session),
+        401,
+        "a logged-out session must not work again"
+    );
 }
 
 #[test]
@@ -198,12 +257,23 @@ fn changes_from_a_session_need_this_origin_and_the_csrf_token() {
     assert_eq!(status, 403, "{body}");
     let (status, body, _) = create("cross-site", Some(&csrf), Some("http://evil.example"), None);
     assert_eq!(status, 403, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("cross-site"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("cross-site"),
+        "{body}"
+    );
     let (status, body, _) = create("other-port", Some(&csrf), Some("http://127.0.0.1:1"), None);
-    assert_eq!(status, 403, "a page of another port is another origin: {body}");
+    assert_eq!(
+        status, 403,
+        "a page of another port is another origin: {body}"
+    );
     let (status, body, _) = create("fetch-site", Some(&csrf), None, Some("cross-site"));
     assert_eq!(status, 403, "{body}");
-    let (status, body, _) = create("same-origin", Some(&csrf), Some(&format!("http://{host}")), Some("same-origin"));
+    let (status, body, _) = create(
+        "same-origin",
+        Some(&csrf),
+        Some(&format!("http://{host}")),
+        Some("same-origin"),
+    );
     assert_eq!(status, 201, "{body}");
 
     // A cross-site HTML form (what a hostile page can send with the
@@ -220,7 +290,11 @@ fn changes_from_a_session_need_this_origin_and_the_csrf_token() {
     let login_form = plain()
         .post(format!("{}/login", server.url()))
         .header("origin", "http://evil.example")
-        .form(&[("username", ADMIN_USER), ("password", ADMIN_PASSWORD), ("next", "/")])
+        .form(&[
+            ("username", ADMIN_USER),
+            ("password", ADMIN_PASSWORD),
+            ("next", "/"),
+        ])
         .send()
         .unwrap();
     assert_eq!(login_form.status(), 403);
@@ -231,8 +305,17 @@ fn changes_from_a_session_need_this_origin_and_the_csrf_token() {
         .unwrap()
         .json()
         .unwrap();
-    let names: Vec<&str> = builds.as_array().unwrap().iter().filter_map(|b| b["name"].as_str()).collect();
-    assert_eq!(names, ["same-origin"], "only the same-origin request changed anything");
+    let names: Vec<&str> = builds
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["same-origin"],
+        "only the same-origin request changed anything"
+    );
 
     // An API key is not ambient: it needs no token.
     let (status, _, _) = json_of(
@@ -275,28 +358,56 @@ fn a_disabled_user_a_revoked_key_and_a_new_password_take_effect_at_once() {
             .status()
             .as_u16()
     };
-    let (session, _) = server.login("carol", "carol-password").expect("carol signs in");
+    let (session, _) = server
+        .login("carol", "carol-password")
+        .expect("carol signs in");
     assert_eq!((with_key(&key), me(&server, &session)), (200, 200));
 
-    let flags = |body: Value| admin.patch(url("/api/v1/users/carol")).json(&body).send().unwrap().status().as_u16();
+    let flags = |body: Value| {
+        admin
+            .patch(url("/api/v1/users/carol"))
+            .json(&body)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
     assert_eq!(flags(json!({"disabled": true})), 200);
-    assert_eq!((with_key(&key), me(&server, &session)), (401, 401), "disabled: nothing works");
+    assert_eq!(
+        (with_key(&key), me(&server, &session)),
+        (401, 401),
+        "disabled: nothing works"
+    );
     assert_eq!(flags(json!({"disabled": false})), 200);
     assert_eq!(with_key(&key), 200, "enabled again: the key works");
     assert_eq!(me(&server, &session), 401, "the session ended for good");
 
-    let (session, _) = server.login("carol", "carol-password").expect("carol signs in");
+    let (session, _) = server
+        .login("carol", "carol-password")
+        .expect("carol signs in");
     assert_eq!(flags(json!({"password": "carol-new-password"})), 200);
-    assert_eq!(me(&server, &session), 401, "a new password ends the sessions");
+    assert_eq!(
+        me(&server, &session),
+        401,
+        "a new password ends the sessions"
+    );
     assert!(server.login("carol", "carol-password").is_err());
     assert!(server.login("carol", "carol-new-password").is_ok());
 
     // Revoked: stops at once. The listing never shows a key.
-    let keys: Value = admin.get(url("/api/v1/api-keys?user=carol")).send().unwrap().json().unwrap();
+    let keys: Value = admin
+        .get(url("/api/v1/api-keys?user=carol"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert!(!keys.to_string().contains(&key[5..]), "{keys}");
     let id = keys[0]["id"].as_i64().unwrap();
     assert!(keys[0]["last_used_ms"].as_i64().is_some(), "{keys}");
-    let revoked = admin.delete(url(&format!("/api/v1/api-keys/{id}?user=carol"))).send().unwrap();
+    let revoked = admin
+        .delete(url(&format!("/api/v1/api-keys/{id}?user=carol")))
+        .send()
+        .unwrap();
     assert_eq!(revoked.status(), 204);
     assert_eq!(with_key(&key), 401);
 
@@ -340,16 +451,26 @@ fn host_commands_make_users_and_keys_and_kiln_login_keeps_a_private_key() {
         child.wait_with_output().expect("kiln ends")
     };
     let made = host(&["user", "create", "dave"], "dave-password\n");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let taken = host(&["user", "create", "dave"], "dave-password\n");
     assert!(!taken.status.success());
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
     let short = host(&["user", "create", "erin"], "short\n");
     assert!(!short.status.success());
-    let key = host(&["api-key", "create", "--user", "dave", "--name", "deploy"], "");
+    let key = host(
+        &["api-key", "create", "--user", "dave", "--name", "deploy"],
+        "",
+    );
     assert!(key.status.success());
     let key = String::from_utf8_lossy(&key.stdout).trim().to_string();
-    assert!(key.starts_with("kiln_") && !key.contains('\n'), "only the key is printed: {key}");
+    assert!(
+        key.starts_with("kiln_") && !key.contains('\n'),
+        "only the key is printed: {key}"
+    );
     let me: Value = plain()
         .get(format!("{}/api/v1/me", server.url()))
         .bearer_auth(&key)
@@ -360,16 +481,33 @@ fn host_commands_make_users_and_keys_and_kiln_login_keeps_a_private_key() {
     assert_eq!(me["user"]["username"], "dave");
 
     // `kiln login` keeps a key (mode 0600) that the other commands use.
-    let without = server.cli_with_key(&["sync", "export"], None, None).expect("cli");
+    let without = server
+        .cli_with_key(&["sync", "export"], None, None)
+        .expect("cli");
     assert!(!without.status.success(), "no key yet");
-    let login = server.cli_with_key(&["login", "dave"], Some("dave-password\n"), None).expect("cli");
-    assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
+    let login = server
+        .cli_with_key(&["login", "dave"], Some("dave-password\n"), None)
+        .expect("cli");
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
     let file = server.data_dir().join("cli-config/kiln/cli.toml");
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600);
-    let export = server.cli_with_key(&["sync", "export"], None, None).expect("cli");
-    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
-    let wrong = server.cli_with_key(&["login", "dave"], Some("not-dave-password\n"), None).expect("cli");
+    let export = server
+        .cli_with_key(&["sync", "export"], None, None)
+        .expect("cli");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let wrong = server
+        .cli_with_key(&["login", "dave"], Some("not-dave-password\n"), None)
+        .expect("cli");
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong username or password"));
 }
@@ -418,18 +556,41 @@ permissions = [
     // Nothing is written when a user is unknown.
     let (status, body, _) = sync(&admin, &file.replace("\"frank\"", "\"nobody-here\""), "");
     assert_eq!(status, 422, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("no user 'nobody-here'"), "{body}");
-    let builds: Value = admin.get(url("/api/v1/builds")).send().unwrap().json().unwrap();
-    assert_eq!(builds.as_array().unwrap().len(), 0, "the refused file wrote builds");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("no user 'nobody-here'"),
+        "{body}"
+    );
+    let builds: Value = admin
+        .get(url("/api/v1/builds"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        builds.as_array().unwrap().len(),
+        0,
+        "the refused file wrote builds"
+    );
 
     let (status, body, _) = sync(&admin, file, "?dry_run=true");
     assert_eq!(status, 200, "{body}");
-    assert!(body["summary"].as_str().unwrap().contains("put user_group 'web-team'"), "{body}");
+    assert!(
+        body["summary"]
+            .as_str()
+            .unwrap()
+            .contains("put user_group 'web-team'"),
+        "{body}"
+    );
     let (status, body, _) = sync(&admin, file, "");
     assert_eq!(status, 200, "{body}");
 
     // frank now has Execute on web through the group, nothing on api.
-    let (session, csrf) = server.login("frank", "frank-password").expect("frank signs in");
+    let (session, csrf) = server
+        .login("frank", "frank-password")
+        .expect("frank signs in");
     let as_frank = |method: reqwest::Method, path: &str| {
         plain()
             .request(method, url(path))
@@ -442,13 +603,29 @@ permissions = [
     };
     assert_eq!(as_frank(reqwest::Method::GET, "/api/v1/builds/web"), 200);
     assert_eq!(as_frank(reqwest::Method::GET, "/api/v1/builds/api"), 403);
-    assert_eq!(as_frank(reqwest::Method::POST, "/api/v1/builds/web/run"), 202);
+    assert_eq!(
+        as_frank(reqwest::Method::POST, "/api/v1/builds/web/run"),
+        202
+    );
     assert_eq!(as_frank(reqwest::Method::DELETE, "/api/v1/builds/web"), 403);
 
     // The admin's export holds the group; it applies again unchanged.
-    let export = admin.get(url("/api/v1/sync")).send().unwrap().text().unwrap();
-    assert!(export.contains("[[user_group]]\nname = \"web-team\"\nusers = [\"frank\"]\nall.Builder = \"Read\""), "{export}");
-    assert!(export.contains("target.type = \"Build\", target.id = \"web\", level = \"Execute\""), "{export}");
+    let export = admin
+        .get(url("/api/v1/sync"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        export.contains(
+            "[[user_group]]\nname = \"web-team\"\nusers = [\"frank\"]\nall.Builder = \"Read\""
+        ),
+        "{export}"
+    );
+    assert!(
+        export.contains("target.type = \"Build\", target.id = \"web\", level = \"Execute\""),
+        "{export}"
+    );
     let (status, body, _) = sync(&admin, &export, "");
     assert_eq!(status, 200, "{body}");
 
@@ -466,25 +643,47 @@ permissions = [
             let mut h = reqwest::header::HeaderMap::new();
             h.insert(
                 "authorization",
-                format!("Bearer {}", key["key"].as_str().unwrap()).parse().unwrap(),
+                format!("Bearer {}", key["key"].as_str().unwrap())
+                    .parse()
+                    .unwrap(),
             );
             h
         })
         .build()
         .unwrap();
-    let (status, body, _) = sync(&grace, "[[user_group]]\nname = \"mine\"\nusers = [\"grace\"]\nall.Build = \"Write\"\n", "");
+    let (status, body, _) = sync(
+        &grace,
+        "[[user_group]]\nname = \"mine\"\nusers = [\"grace\"]\nall.Build = \"Write\"\n",
+        "",
+    );
     assert_eq!(status, 403, "{body}");
-    let export = grace.get(url("/api/v1/sync")).send().unwrap().text().unwrap();
+    let export = grace
+        .get(url("/api/v1/sync"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(!export.contains("user_group"), "{export}");
 
     // With delete, groups the file leaves out go.
     let (status, body, _) = sync(
         &admin,
-        &format!("{file}\n[[user_group]]\nname = \"other\"\nusers = [\"grace\"]\n").replace("name = \"web-team\"", "name = \"renamed-team\""),
+        &format!("{file}\n[[user_group]]\nname = \"other\"\nusers = [\"grace\"]\n")
+            .replace("name = \"web-team\"", "name = \"renamed-team\""),
         "?delete=true",
     );
     assert_eq!(status, 200, "{body}");
-    let groups: Value = admin.get(url("/api/v1/groups")).send().unwrap().json().unwrap();
-    let names: Vec<&str> = groups.as_array().unwrap().iter().filter_map(|g| g["name"].as_str()).collect();
+    let groups: Value = admin
+        .get(url("/api/v1/groups"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let names: Vec<&str> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["name"].as_str())
+        .collect();
     assert_eq!(names, ["other", "renamed-team"]);
 }

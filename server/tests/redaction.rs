@@ -61,7 +61,8 @@ fn assert_hidden(place: &str, text: &str) {
 }
 
 fn sync(server: &KilnServer, toml: &str, dry_run: bool) -> Value {
-    let response = server.http_blocking()
+    let response = server
+        .http_blocking()
         .post(format!("{}/api/v1/sync?dry_run={dry_run}", server.url()))
         .body(toml.to_string())
         .send()
@@ -71,7 +72,10 @@ fn sync(server: &KilnServer, toml: &str, dry_run: bool) -> Value {
 }
 
 fn get_text(server: &KilnServer, path: &str) -> String {
-    server.http_blocking().get(format!("{}{path}", server.url())).send()
+    server
+        .http_blocking()
+        .get(format!("{}{path}", server.url()))
+        .send()
         .expect("GET")
         .text()
         .expect("body")
@@ -119,7 +123,8 @@ fn literal_secret_args_never_leave_and_placeholders_keep_them() {
     );
     assert_hidden("GET /api/v1/builds", &get_text(&server, "/api/v1/builds"));
 
-    let created = server.http_blocking()
+    let created = server
+        .http_blocking()
         .post(format!("{}/api/v1/builds", server.url()))
         .json(&json!({
             "name": "posted",

@@ -14,7 +14,8 @@ fn start() -> KilnServer {
 
 /// POSTs a sync file; answers the status and body.
 fn sync(server: &KilnServer, query: &str, toml: &str) -> (u16, String) {
-    let response = server.http_blocking()
+    let response = server
+        .http_blocking()
         .post(format!("{}/api/v1/sync?{query}", server.url()))
         .body(toml.to_string())
         .send()
@@ -84,7 +85,10 @@ fn secrets_are_not_made_plain_moved_or_short() {
         "variable 'SHORT': value: secret values need at least 4 characters",
     );
     // Nothing of the above was written, and the export still hides the value.
-    let export = server.http_blocking().get(format!("{}/api/v1/sync", server.url())).send()
+    let export = server
+        .http_blocking()
+        .get(format!("{}/api/v1/sync", server.url()))
+        .send()
         .expect("export")
         .text()
         .expect("body");
@@ -105,7 +109,10 @@ fn a_sync_keeps_or_refuses_to_lower_a_version_unless_forced() {
     applied(&server, &with_version("version = \"1.4.2\"\n"));
     // A Komodo export leaves the version out: the stored one stays.
     applied(&server, &with_version(""));
-    let build = server.http_blocking().get(format!("{}/api/v1/builds/api", server.url())).send()
+    let build = server
+        .http_blocking()
+        .get(format!("{}/api/v1/builds/api", server.url()))
+        .send()
         .expect("build")
         .text()
         .expect("body");

@@ -105,7 +105,11 @@ async fn variable_and_account_saves_merge_or_conflict_and_keep_secrets_hidden() 
     assert_eq!(field["current"], "eu-north-1");
     assert_eq!(
         (&field["changed_by"], &field["door"], &field["revision"]),
-        (&json!(kiln_testkit::kiln::ADMIN_USER), &json!("ui"), &json!(2))
+        (
+            &json!(kiln_testkit::kiln::ADMIN_USER),
+            &json!("ui"),
+            &json!(2)
+        )
     );
     assert!(field["at_ms"].as_i64().is_some_and(|t| t > 0), "{field}");
     assert_eq!(conflict["Conflict"][1], 3, "{conflict}");

@@ -208,7 +208,11 @@ impl Store {
             .filter(condition)
             .all(&self.db)
             .await?;
-        Ok(models.iter().filter_map(grant_of).map(|g| g.grant).collect())
+        Ok(models
+            .iter()
+            .filter_map(grant_of)
+            .map(|g| g.grant)
+            .collect())
     }
 
     /// Every grant, in the order they were made.

@@ -25,7 +25,7 @@ mod users;
 mod variables;
 mod write;
 
-pub use access::{Group, GrantRecord};
+pub use access::{GrantRecord, Group};
 pub use accounts::{Account, AccountKind};
 pub use cipher::{CipherError, SecretCipher};
 pub use connect::sqlite_url_in;

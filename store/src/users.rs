@@ -124,10 +124,7 @@ impl Store {
     }
 
     /// The user called `username` with their password hash, if any.
-    pub async fn user_by_name(
-        &self,
-        username: &str,
-    ) -> Result<Option<(User, String)>, StoreError> {
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
         let model = kiln_user::Entity::find()
             .filter(kiln_user::Column::Username.eq(username))
             .one(&self.db)
@@ -319,7 +316,10 @@ impl Store {
     }
 
     /// The key recorded under `key_hash`, if any.
-    pub async fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+    pub async fn api_key_by_hash(
+        &self,
+        key_hash: &str,
+    ) -> Result<Option<ApiKeyRecord>, StoreError> {
         let model = api_key::Entity::find()
             .filter(api_key::Column::KeyHash.eq(key_hash))
             .one(&self.db)

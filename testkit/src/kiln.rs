@@ -152,7 +152,13 @@ impl KilnServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let log = self.log_dir.path().join(LOG);
-        let (child, url) = spawn(&self.bin, self.data_dir.path(), &log, env, self.stdout.clone())?;
+        let (child, url) = spawn(
+            &self.bin,
+            self.data_dir.path(),
+            &log,
+            env,
+            self.stdout.clone(),
+        )?;
         self.child = child;
         self.url = url;
         Ok(())
@@ -255,7 +261,10 @@ fn make_admin(bin: &Path, data_dir: &Path, env: &[(&str, &str)]) -> anyhow::Resu
         &["user", "create", "--admin", ADMIN_USER],
         Some(&format!("{ADMIN_PASSWORD}\n")),
     )?;
-    let api_key = host_command(&["api-key", "create", "--user", ADMIN_USER, "--name", "tests"], None)?;
+    let api_key = host_command(
+        &["api-key", "create", "--user", ADMIN_USER, "--name", "tests"],
+        None,
+    )?;
     Ok(Admin {
         username: ADMIN_USER.to_string(),
         password: ADMIN_PASSWORD.to_string(),
@@ -269,7 +278,8 @@ pub fn login(url: &str, username: &str, password: &str) -> anyhow::Result<(Strin
     use std::io::{Read, Write};
     let host = url.trim_start_matches("http://").trim_end_matches('/');
     let body = serde_json::json!({ "username": username, "password": password }).to_string();
-    let mut stream = std::net::TcpStream::connect(host).with_context(|| format!("connecting {host}"))?;
+    let mut stream =
+        std::net::TcpStream::connect(host).with_context(|| format!("connecting {host}"))?;
     write!(
         stream,
         "POST /api/v1/login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -315,6 +325,7 @@ fn spawn(
     cmd.arg("serve")
         .env("KILN_BIND", "127.0.0.1:0")
         .env("KILN_DATA_DIR", data_dir)
+        .env("KILN_ALLOW_LOOPBACK_TARGETS", "true")
         .env_remove("KILN_DATABASE_URL")
         .env_remove("KILN_CONFIG")
         .stdout(Stdio::piped())

@@ -31,7 +31,10 @@ pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
         .map_err(core_error)?
         .into_iter()
         .next();
-    let choices = kiln.build_choices(&crate::ssr::actor()?).await.map_err(core_error)?;
+    let choices = kiln
+        .build_choices(&crate::ssr::actor()?)
+        .await
+        .map_err(core_error)?;
     super::page(&kiln_api::BuildPageData {
         build: build.value,
         revision: build.revision,

@@ -43,7 +43,10 @@ pub async fn patch_build(
     let rules = kiln_domain::ChangeRules {
         allow_lower_version: force_version,
     };
-    match kiln.patch_build_with(&crate::ssr::actor()?, &name, patch, rules).await {
+    match kiln
+        .patch_build_with(&crate::ssr::actor()?, &name, patch, rules)
+        .await
+    {
         Ok(saved) => Ok(SaveAnswer::Saved(Box::new(saved.value), saved.revision)),
         Err(CoreError::Rejected(errors)) => Ok(SaveAnswer::Invalid(errors.0)),
         Err(CoreError::Conflict { fields, .. }) if !fields.is_empty() => {

@@ -44,8 +44,14 @@ pub async fn list_runs(name: String) -> Result<PageJson, ServerFnError> {
 pub async fn get_run_page(id: i64) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms};
     let kiln = kiln()?;
-    let run = kiln.run(&crate::ssr::actor()?, id).await.map_err(core_error)?;
-    let log = kiln.run_log(&crate::ssr::actor()?, id).await.map_err(core_error)?;
+    let run = kiln
+        .run(&crate::ssr::actor()?, id)
+        .await
+        .map_err(core_error)?;
+    let log = kiln
+        .run_log(&crate::ssr::actor()?, id)
+        .await
+        .map_err(core_error)?;
     super::page(&kiln_api::RunPageData {
         run,
         log,

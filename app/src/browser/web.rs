@@ -24,7 +24,8 @@ pub fn signed_in_user() -> Option<String> {
         .document()?
         .query_selector("meta[name=\"kiln-user\"]")
         .ok()??;
-    meta.get_attribute("content").filter(|name| !name.is_empty())
+    meta.get_attribute("content")
+        .filter(|name| !name.is_empty())
 }
 
 fn storage() -> Option<web_sys::Storage> {

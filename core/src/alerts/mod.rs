@@ -15,23 +15,33 @@ pub use deliver::RetryPolicy;
 use crate::runs::RunObserver;
 use kiln_domain::alerter::AlertType;
 use kiln_domain::Run;
+use kiln_engine::{NetPolicy, NetPolicyError};
 use kiln_store::Store;
 
 /// The run observer that sends alerts.
 #[derive(Clone, Debug)]
 pub struct Alerts {
     store: Store,
-    client: reqwest::Client,
     policy: RetryPolicy,
+    outbound: NetPolicy,
 }
 
 impl Alerts {
-    /// Fails only when no HTTP client can be built (no TLS backend).
-    pub fn new(store: Store, policy: RetryPolicy) -> Result<Self, reqwest::Error> {
+    /// Alerts read from `store`, delivered with `policy`'s retries to URLs
+    /// `outbound` allows. Each delivery checks its URL's host first and
+    /// builds a client pinned to the checked addresses that follows no
+    /// redirect. Fails only when no HTTP client can be built (no TLS
+    /// backend).
+    pub fn new(
+        store: Store,
+        policy: RetryPolicy,
+        outbound: NetPolicy,
+    ) -> Result<Self, reqwest::Error> {
+        reqwest::Client::builder().build()?;
         Ok(Self {
             store,
-            client: reqwest::Client::builder().build()?,
             policy,
+            outbound,
         })
     }
 
@@ -53,13 +63,41 @@ impl Alerts {
             }
             let body = message::body(&alerter.config.endpoint, &run, alert_type);
             let url = alerter.config.endpoint.params().url.clone();
-            let (client, policy) = (self.client.clone(), self.policy);
+            let (outbound, policy) = (self.outbound, self.policy);
             let name = alerter.name.to_string();
             tokio::spawn(async move {
+                let client = match client_for(outbound, url.expose()).await {
+                    Ok(client) => client,
+                    Err(error) => {
+                        // The message names the host, never the URL.
+                        tracing::warn!(alerter = name, %error, "alert not sent");
+                        return;
+                    }
+                };
                 deliver::deliver(&client, &name, url.expose(), &body, policy).await;
             });
         }
     }
+}
+
+/// Why no client could be made for an alerter's URL.
+#[derive(Debug, thiserror::Error)]
+enum ClientError {
+    #[error(transparent)]
+    Refused(#[from] NetPolicyError),
+    #[error("building the HTTP client: {0}")]
+    Build(reqwest::Error),
+}
+
+/// A client for `url` after `outbound` checked its host: connections go
+/// only to the checked addresses and no redirect is followed.
+async fn client_for(outbound: NetPolicy, url: &str) -> Result<reqwest::Client, ClientError> {
+    let (host, addrs) = outbound.check_http_url("alerter URL host", url).await?;
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve_to_addrs(&host, &addrs)
+        .build()
+        .map_err(|e| ClientError::Build(e.without_url()))
 }
 
 impl RunObserver for Alerts {

@@ -13,9 +13,7 @@ pub enum Credential {
         csrf_token: String,
     },
     /// An API key (`Authorization: Bearer …`), by its id.
-    ApiKey {
-        key_id: i64,
-    },
+    ApiKey { key_id: i64 },
 }
 
 /// An authenticated user: their id and name, what they may do (their own

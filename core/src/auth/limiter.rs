@@ -124,9 +124,11 @@ impl LoginLimiter {
         if times.len() < limit {
             return None;
         }
-        times
-            .front()
-            .map(|oldest| self.limits.window.saturating_sub(now.duration_since(*oldest)))
+        times.front().map(|oldest| {
+            self.limits
+                .window
+                .saturating_sub(now.duration_since(*oldest))
+        })
     }
 }
 

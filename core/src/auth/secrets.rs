@@ -70,7 +70,10 @@ mod tests {
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password("correct horse".into(), hash.clone()).await);
         assert!(!verify_password("correct horsf".into(), hash).await);
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok(), "the dummy must cost a real verify");
+        assert!(
+            PasswordHash::new(DUMMY_HASH).is_ok(),
+            "the dummy must cost a real verify"
+        );
         assert!(!verify_password("x".into(), DUMMY_HASH.into()).await);
         assert!(!verify_password("x".into(), "not a hash".into()).await);
     }

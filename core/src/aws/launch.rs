@@ -18,13 +18,16 @@ pub const URL_PLACEHOLDER: &str = "[[KILN_URL]]";
 pub const PORT_PLACEHOLDER: &str = "[[KILN_AGENT_PORT]]";
 
 /// User data used when the builder has none: installs kiln-agent from this
-/// Kiln server and runs it with the run's key on the builder's port.
+/// Kiln server and runs it with the run's key on the builder's port. Plain
+/// HTTP (`--insecure-http`): Kiln reaches EC2 agents over plain HTTP today;
+/// TLS with a per-run certificate whose fingerprint Kiln learns out of band
+/// is not built yet.
 pub const DEFAULT_USER_DATA: &str = r#"#!/bin/sh
 set -eu
 curl -fsSL "[[KILN_URL]]/agent/kiln-agent" -o /usr/local/bin/kiln-agent
 chmod 755 /usr/local/bin/kiln-agent
 export KILN_AGENT_KEY="[[KILN_AGENT_KEY]]"
-nohup /usr/local/bin/kiln-agent --bind "0.0.0.0:[[KILN_AGENT_PORT]]" --data-dir /var/lib/kiln-agent >/var/log/kiln-agent.log 2>&1 &
+nohup /usr/local/bin/kiln-agent --bind "0.0.0.0:[[KILN_AGENT_PORT]]" --insecure-http --data-dir /var/lib/kiln-agent >/var/log/kiln-agent.log 2>&1 &
 "#;
 
 /// One instance to launch.

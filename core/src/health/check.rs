@@ -7,6 +7,7 @@ use super::HealthBoard;
 use bollard::Docker;
 use kiln_api::{BuilderHealth, LOCAL_BUILDER};
 use kiln_domain::{BuilderConfig, ServerBuilderConfig};
+use kiln_engine::NetPolicy;
 use kiln_protocol::{ClientTimeouts, Health};
 use kiln_store::Store;
 use std::time::Duration;
@@ -45,7 +46,12 @@ pub async fn check_local_engine() -> BuilderHealth {
 /// Asks a Server builder's agent for its health: the agent's version and
 /// its Docker engine's. A wrong key or a protocol mismatch is reported as
 /// such.
-pub async fn check_agent(server: &ServerBuilderConfig) -> BuilderHealth {
+pub async fn check_agent(server: &ServerBuilderConfig, outbound: NetPolicy) -> BuilderHealth {
+    if let Err(e) = outbound.check_agent_address(&server.address).await {
+        return BuilderHealth::Unreachable {
+            reason: e.to_string(),
+        };
+    }
     let fingerprint = Some(server.cert_fingerprint.as_str()).filter(|f| !f.trim().is_empty());
     let timeouts = ClientTimeouts {
         connect: CHECK_TIMEOUT,
@@ -87,7 +93,7 @@ pub async fn check_agent(server: &ServerBuilderConfig) -> BuilderHealth {
 }
 
 /// Checks every builder once.
-pub async fn check_all(board: &HealthBoard, store: &Store) {
+pub async fn check_all(board: &HealthBoard, store: &Store, outbound: NetPolicy) {
     board.set(LOCAL_BUILDER, check_local_engine().await);
     let builders = match store.list_builders().await {
         Ok(builders) => builders,
@@ -98,18 +104,18 @@ pub async fn check_all(board: &HealthBoard, store: &Store) {
     };
     for builder in builders {
         if let BuilderConfig::Server(server) = &builder.config {
-            board.set(builder.name.as_str(), check_agent(server).await);
+            board.set(builder.name.as_str(), check_agent(server, outbound).await);
         }
     }
 }
 
 /// Checks now, then keeps checking in the background.
-pub async fn start(board: HealthBoard, store: Store) {
-    check_all(&board, &store).await;
+pub async fn start(board: HealthBoard, store: Store, outbound: NetPolicy) {
+    check_all(&board, &store, outbound).await;
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(CHECK_EVERY).await;
-            check_all(&board, &store).await;
+            check_all(&board, &store, outbound).await;
         }
     });
 }

@@ -237,7 +237,9 @@ impl Kiln {
         };
         let now = now_ms();
         if record.expires_at_ms.is_some_and(|at| at <= now) {
-            return Err(CoreError::Unauthenticated("this API key has expired".into()));
+            return Err(CoreError::Unauthenticated(
+                "this API key has expired".into(),
+            ));
         }
         if record.last_used_ms.is_none_or(|at| now - at > 60_000) {
             self.store().touch_api_key(record.id, now).await?;

@@ -3,8 +3,8 @@
 //! their log files and its clone cache go with it), and its history.
 
 use crate::{Actor, CoreError, Kiln};
-use kiln_domain::access::Level;
 use kiln_api::Revised;
+use kiln_domain::access::Level;
 use kiln_domain::history::HistoryEntry;
 use kiln_domain::redact::redact_build;
 use kiln_domain::sync::ResourceKind;

@@ -1,8 +1,8 @@
 //! Builders as the builders list shows them, with their last health.
 
 use crate::{Actor, CoreError, Kiln};
-use kiln_domain::access::Level;
 use kiln_api::{BuilderView, LOCAL_BUILDER};
+use kiln_domain::access::Level;
 use kiln_domain::sync::ResourceKind;
 
 impl Kiln {
@@ -12,7 +12,8 @@ impl Kiln {
     /// every builder.
     pub async fn builder_views(&self, actor: &Actor) -> Result<Vec<BuilderView>, CoreError> {
         let readable = self.readable(actor, ResourceKind::Builder).await?;
-        let local_readable = crate::access::level_of(actor, ResourceKind::Builder, None, "") >= Level::Read;
+        let local_readable =
+            crate::access::level_of(actor, ResourceKind::Builder, None, "") >= Level::Read;
         let stored: Vec<_> = self
             .store()
             .list_builders()

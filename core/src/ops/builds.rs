@@ -3,10 +3,10 @@
 //! `patch.rs`).
 
 use crate::{Actor, CoreError, Kiln};
-use kiln_domain::access::Level;
-use kiln_domain::sync::ResourceKind;
 use kiln_api::{AccountRef, BuildSummary, Choices, Revised, RunBrief, SourceDockerfile};
+use kiln_domain::access::Level;
 use kiln_domain::redact::{redact_build, restore_build};
+use kiln_domain::sync::ResourceKind;
 use kiln_domain::{Build, ValidationError};
 
 impl Kiln {
@@ -130,8 +130,13 @@ impl Kiln {
     /// stored build, secrets as placeholders; validation problems come back
     /// as [`CoreError::Rejected`].
     pub async fn update_build(&self, actor: &Actor, build: Build) -> Result<Build, CoreError> {
-        self.require(actor, ResourceKind::Build, build.name.as_str(), Level::Write)
-            .await?;
+        self.require(
+            actor,
+            ResourceKind::Build,
+            build.name.as_str(),
+            Level::Write,
+        )
+        .await?;
         let stored = self.store().build(build.name.as_str()).await?;
         self.check_references(actor, Some(&stored), &build).await?;
         let mut restored = restore_build(build, &stored);

@@ -31,8 +31,9 @@ impl Kiln {
     pub async fn put_group(&self, actor: &Actor, group: GroupView) -> Result<GroupView, CoreError> {
         self.require_admin(actor, "change groups")?;
         let name = group.name.trim();
-        super::auth::check_username(name)
-            .map_err(|_| CoreError::Invalid("name: use 1 to 64 letters, digits, '.', '_', '@' or '-'".into()))?;
+        super::auth::check_username(name).map_err(|_| {
+            CoreError::Invalid("name: use 1 to 64 letters, digits, '.', '_', '@' or '-'".into())
+        })?;
         let mut ids = Vec::with_capacity(group.members.len());
         for member in &group.members {
             ids.push(self.user_named(member).await?.id);
@@ -145,9 +146,8 @@ impl Kiln {
                 ResourceKind::ALL.map(|k| k.as_str()).join(", ")
             ))
         })?;
-        let level = Level::parse(&grant.level).ok_or_else(|| {
-            CoreError::Invalid("level: use None, Read, Execute or Write".into())
-        })?;
+        let level = Level::parse(&grant.level)
+            .ok_or_else(|| CoreError::Invalid("level: use None, Read, Execute or Write".into()))?;
         let target = match grant.resource.as_deref() {
             None | Some("") => Target::Kind(kind),
             Some(name) => Target::Resource(kind, self.store().identity(kind, name).await?.id),

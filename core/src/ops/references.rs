@@ -1,7 +1,9 @@
 //! What saving a build asks of its author beyond Write on the build: Read
 //! on everything it newly references (builder, repo, accounts, variables),
 //! and admin rights to give `pre_build` or `extra_args` to a build that
-//! runs on the Kiln server itself (they run with the server's authority).
+//! runs on the Kiln server itself (they run with the server's authority),
+//! or on a builder whose `allow_build_host_powers` is off
+//! (`BuilderConfig::allows_build_host_powers`).
 
 use crate::access::level_of;
 use crate::runs::{BuilderTarget, ResolvedBuilder};
@@ -81,7 +83,10 @@ impl Kiln {
                 "this needs Read permission on every builder (the Local builder is the Kiln server itself)".into(),
             ));
         }
-        match self.require(actor, ResourceKind::Builder, builder, Level::Read).await {
+        match self
+            .require(actor, ResourceKind::Builder, builder, Level::Read)
+            .await
+        {
             // A reference to nothing is validation's to report (422).
             Ok(_) | Err(CoreError::NotFound(_)) => Ok(()),
             Err(e) => Err(e),
@@ -116,7 +121,15 @@ impl Kiln {
         now: &References,
         was: &References,
     ) -> Result<(), CoreError> {
-        if !has_host_powers(after) || !runs_on_server(after, catalog) {
+        if !has_host_powers(after) {
+            return Ok(());
+        }
+        let on_server = runs_on_server(after, catalog);
+        // Other builders allow them to everyone when their setting says so.
+        if !on_server
+            && kiln_domain::builder::stored_builder(catalog, &after.config.builder)
+                .is_none_or(|b| b.config.allows_build_host_powers())
+        {
             return Ok(());
         }
         let unchanged = before.is_some_and(|b| {
@@ -129,7 +142,11 @@ impl Kiln {
         }
         self.require_admin(
             actor,
-            "set pre_build or extra_args on a build that runs on the Kiln server (the Local builder): they run with the server's authority",
+            if on_server {
+                "set pre_build or extra_args on a build that runs on the Kiln server (the Local builder): they run with the server's authority"
+            } else {
+                "set pre_build or extra_args on a build whose builder does not allow them (its allow_build_host_powers setting is off): they run with the builder host's authority"
+            },
         )
     }
 }

@@ -2,8 +2,8 @@
 //! tokens and URLs never leave.
 
 use crate::{Actor, CoreError, Kiln};
-use kiln_domain::access::Level;
 use kiln_api::{AccountKind, AccountView, AlerterView, VariableView};
+use kiln_domain::access::Level;
 use kiln_domain::sync::ResourceKind;
 use kiln_domain::{Alerter, Secret, Variable};
 use kiln_store::{Account, VariableEdit};

@@ -2,9 +2,9 @@
 
 use crate::runs::{read_log_file, LogEvent, RunManager};
 use crate::{Actor, CoreError, Kiln};
+use kiln_api::RunView;
 use kiln_domain::access::Level;
 use kiln_domain::sync::ResourceKind;
-use kiln_api::RunView;
 use kiln_domain::{LogLine, Run};
 use tokio::sync::broadcast;
 
@@ -62,11 +62,7 @@ impl Kiln {
 
     /// A run's log to follow live (the JSON API's Server-Sent Events): the
     /// past lines, and the rest as they come while the run is live.
-    pub async fn follow_run_log(
-        &self,
-        actor: &Actor,
-        run_id: i64,
-    ) -> Result<LogFollow, CoreError> {
+    pub async fn follow_run_log(&self, actor: &Actor, run_id: i64) -> Result<LogFollow, CoreError> {
         self.require_run(actor, run_id, Level::Read).await?;
         match self.runs().follow(run_id) {
             Some(follow) if !follow.ended => Ok(LogFollow {

@@ -123,8 +123,16 @@ impl Kiln {
                 }
             }
             if change.kind == ResourceKind::Build && change.action != ChangeAction::Delete {
-                let before = current.builds.iter().find(|b| b.name.as_str() == change.name);
-                if let Some(after) = plan.target.builds.iter().find(|b| b.name.as_str() == change.name) {
+                let before = current
+                    .builds
+                    .iter()
+                    .find(|b| b.name.as_str() == change.name);
+                if let Some(after) = plan
+                    .target
+                    .builds
+                    .iter()
+                    .find(|b| b.name.as_str() == change.name)
+                {
                     self.check_references(actor, before, after).await?;
                 }
             }
@@ -137,13 +145,19 @@ impl Kiln {
         let builds = self.readable(actor, ResourceKind::Build).await?;
         catalog.builds.retain(|b| builds.allows(b.name.as_str()));
         let builders = self.readable(actor, ResourceKind::Builder).await?;
-        catalog.builders.retain(|b| builders.allows(b.name.as_str()));
+        catalog
+            .builders
+            .retain(|b| builders.allows(b.name.as_str()));
         let variables = self.readable(actor, ResourceKind::Variable).await?;
-        catalog.variables.retain(|v| variables.allows(v.name.as_str()));
+        catalog
+            .variables
+            .retain(|v| variables.allows(v.name.as_str()));
         let repos = self.readable(actor, ResourceKind::Repo).await?;
         catalog.repos.retain(|r| repos.allows(r.name.as_str()));
         let alerters = self.readable(actor, ResourceKind::Alerter).await?;
-        catalog.alerters.retain(|a| alerters.allows(a.name.as_str()));
+        catalog
+            .alerters
+            .retain(|a| alerters.allows(a.name.as_str()));
         let git = self.readable(actor, ResourceKind::GitAccount).await?;
         catalog
             .git_accounts

@@ -47,7 +47,10 @@ impl Kiln {
         if file.user_groups.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        self.require_admin(actor, "apply [[user_group]] entries (users and permissions)")?;
+        self.require_admin(
+            actor,
+            "apply [[user_group]] entries (users and permissions)",
+        )?;
         let users: HashMap<String, i64> = self
             .store()
             .users()

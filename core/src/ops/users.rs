@@ -158,7 +158,9 @@ impl Kiln {
             ));
         }
         if new.expires_at_ms.is_some_and(|at| at <= now_ms()) {
-            return Err(CoreError::Invalid("expires_at_ms: the expiry is in the past".into()));
+            return Err(CoreError::Invalid(
+                "expires_at_ms: the expiry is in the past".into(),
+            ));
         }
         let level_cap = match new.level_cap.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -236,9 +238,7 @@ impl Kiln {
                 self.user_named(name).await
             }
             (None, Some(own)) => self.user_named(&own).await,
-            (None, None) => Err(CoreError::Invalid(
-                "username: say whose key this is".into(),
-            )),
+            (None, None) => Err(CoreError::Invalid("username: say whose key this is".into())),
         }
     }
 }

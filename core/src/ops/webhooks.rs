@@ -5,11 +5,11 @@
 use super::runs::view;
 use crate::actor::{Trigger, TAG_TRIGGER};
 use crate::runs::StartOptions;
-use kiln_domain::access::Level;
-use kiln_domain::sync::ResourceKind;
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::RunView;
+use kiln_domain::access::Level;
 use kiln_domain::redact::redact_build;
+use kiln_domain::sync::ResourceKind;
 use kiln_domain::webhook::watched_branch;
 use kiln_domain::{Build, Secret, Version};
 use std::time::Duration;

@@ -55,7 +55,7 @@ async fn execute(
 ) -> RunResult {
     match &builder.target {
         BuilderTarget::Local(_) => kiln_engine::run_build(job, sink, cancel.clone()).await,
-        BuilderTarget::Server(server) => match agent_client(server) {
+        BuilderTarget::Server(server) => match checked_agent_client(server, job.outbound).await {
             Ok(client) => run_on_agent(&client, &run_key(run_id), job, sink, cancel).await,
             Err(e) => RunResult::Failed {
                 error: format!("builder '{}': {e}", builder.name),
@@ -73,6 +73,20 @@ async fn execute(
             },
         },
     }
+}
+
+/// The client for a Server builder's agent, after `outbound` checked its
+/// address (`https://`, or plain `http://` only on loopback unless allowed;
+/// never link-local).
+pub async fn checked_agent_client(
+    server: &ServerBuilderConfig,
+    outbound: kiln_engine::NetPolicy,
+) -> Result<AgentClient, String> {
+    outbound
+        .check_agent_address(&server.address)
+        .await
+        .map_err(|e| e.to_string())?;
+    agent_client(server).map_err(|e| e.to_string())
 }
 
 /// The client for a Server builder's agent.

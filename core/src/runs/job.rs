@@ -135,7 +135,13 @@ pub fn job_for(
             host: settings.docker_host.clone(),
             cli,
             extra_args,
+            allow_host_network: match &builder.target {
+                BuilderTarget::Local(local) => local.allow_host_network,
+                BuilderTarget::Server(server) => server.allow_host_network,
+                BuilderTarget::Aws(aws) => aws.allow_host_network,
+            },
         },
+        outbound: settings.outbound,
     }
 }
 

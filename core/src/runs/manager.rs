@@ -27,6 +27,10 @@ pub struct RunSettings {
     pub host_builds_dir: PathBuf,
     /// DOCKER_HOST for the Local builder (None: the default socket).
     pub docker_host: Option<String>,
+    /// Where runs, alerts and health checks may connect on a user's say-so
+    /// (`kiln_engine::net_policy`; the admin settings
+    /// `KILN_ALLOW_LOOPBACK_TARGETS`, `KILN_ALLOW_PLAIN_HTTP_AGENTS`).
+    pub outbound: kiln_engine::NetPolicy,
 }
 
 /// Why a run could not be started, found or cancelled.

@@ -172,6 +172,8 @@ fn server(
         passkey: params.passkey,
         cert_fingerprint: params.cert_fingerprint,
         server_id: params.server_id,
+        allow_build_host_powers: params.allow_build_host_powers,
+        allow_host_network: params.allow_host_network,
     }
 }
 

@@ -124,6 +124,8 @@ pub(super) struct RawServerParams {
     pub cert_fingerprint: String,
     #[serde(alias = "server")]
     pub server_id: String,
+    pub allow_build_host_powers: bool,
+    pub allow_host_network: bool,
     periphery_public_key: Option<IgnoredAny>,
     insecure_tls: Option<IgnoredAny>,
 }
@@ -153,6 +155,8 @@ pub(super) struct RawAwsParams {
     user_data: String,
     volume_gb: u32,
     port: u16,
+    allow_build_host_powers: bool,
+    allow_host_network: bool,
     use_https: Option<IgnoredAny>,
     periphery_public_key: Option<IgnoredAny>,
     insecure_tls: Option<IgnoredAny>,
@@ -175,6 +179,8 @@ impl Default for RawAwsParams {
             user_data,
             volume_gb,
             port,
+            allow_build_host_powers,
+            allow_host_network,
         } = AwsBuilderConfig::default();
         Self {
             region,
@@ -188,6 +194,8 @@ impl Default for RawAwsParams {
             user_data,
             volume_gb,
             port,
+            allow_build_host_powers,
+            allow_host_network,
             use_https: None,
             periphery_public_key: None,
             insecure_tls: None,
@@ -223,6 +231,8 @@ impl RawAwsParams {
             user_data: self.user_data,
             volume_gb: self.volume_gb,
             port: self.port,
+            allow_build_host_powers: self.allow_build_host_powers,
+            allow_host_network: self.allow_host_network,
         }
     }
 }

@@ -76,11 +76,7 @@ fn kind_of(name: &str) -> Option<ResourceKind> {
     ResourceKind::parse(name)
 }
 
-fn level_of(
-    raw: RawLevel,
-    place: &str,
-    warnings: &mut Vec<String>,
-) -> Result<Level, String> {
+fn level_of(raw: RawLevel, place: &str, warnings: &mut Vec<String>) -> Result<Level, String> {
     let (text, specific) = match raw {
         RawLevel::Plain(text) => (text, Vec::new()),
         RawLevel::Detailed { level, specific } => (level, specific),
@@ -90,7 +86,8 @@ fn level_of(
             "{place}: ignored specific permissions {specific:?} (Kiln has levels only)"
         ));
     }
-    Level::parse(&text).ok_or_else(|| format!("{place}: level '{text}' is not None, Read, Execute or Write"))
+    Level::parse(&text)
+        .ok_or_else(|| format!("{place}: level '{text}' is not None, Read, Execute or Write"))
 }
 
 impl RawUserGroup {
@@ -110,7 +107,9 @@ impl RawUserGroup {
         for (kind_name, raw) in self.all {
             let place = format!("user_group '{name}': all.{kind_name}");
             let Some(kind) = kind_of(&kind_name) else {
-                warnings.push(format!("{place}: ignored (Kiln does not manage {kind_name})"));
+                warnings.push(format!(
+                    "{place}: ignored (Kiln does not manage {kind_name})"
+                ));
                 continue;
             };
             group.all.push((kind, level_of(raw, &place, warnings)?));

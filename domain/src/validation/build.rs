@@ -1,7 +1,8 @@
 //! The checks of one Build.
 
 use super::{Report, ValidationError};
-use crate::builder::LOCAL_BUILDER_NAME;
+use crate::build_args_policy::{check_extra_args, Stage};
+use crate::builder::{args_policy, LOCAL_BUILDER_NAME};
 use crate::env_lines::parse_env_lines;
 use crate::image::{
     check_tags, component_reason, image_paths, validate_registry_host, validate_repository,
@@ -17,7 +18,9 @@ use crate::{Build, BuildConfig, Catalog, ImageRegistry, SourceKind};
 /// Includes every refusal of the engine's run plan that does not depend on
 /// the builder host (files on disk, the accounts a caller passes), through
 /// the same functions the engine calls: tags ([`check_tags`]), the paths of
-/// UI and git builds ([`build_paths`]), image and registry paths. A build
+/// UI and git builds ([`build_paths`]), image and registry paths, the
+/// sandbox of `extra_args` ([`check_extra_args`], with the builder's
+/// `allow_host_network`). A build
 /// whose source is not chosen yet (no repo, blank Dockerfile) is a valid
 /// draft.
 pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> {
@@ -94,6 +97,13 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
         if arg.trim().is_empty() {
             report.push(format!("config.extra_args[{index}]"), "empty argument");
         }
+    }
+    let policy = args_policy(catalog, &config.builder);
+    if let Err(error) = check_extra_args(&config.extra_args, policy, Stage::Saved) {
+        report.push(
+            format!("config.extra_args[{}]", error.entry()),
+            error.to_string(),
+        );
     }
     for (index, link) in config.links.iter().enumerate() {
         if link.trim().is_empty() {

@@ -1,5 +1,6 @@
 //! Integration tests of kiln-domain, one module per area, in one binary.
 
+mod build_args;
 mod defaults;
 mod env_lines;
 mod image;

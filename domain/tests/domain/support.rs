@@ -120,17 +120,22 @@ pub fn full_catalog() -> Catalog {
         user_data: "#!/bin/bash\necho 'start agent'\nsystemctl start kiln-agent\n".to_string(),
         volume_gb: 64,
         port: 9000,
+        allow_build_host_powers: false,
+        allow_host_network: true,
     };
     let server = ServerBuilderConfig {
         address: "https://agent.internal:8120".to_string(),
         passkey: Secret::new("pk-secret"),
         cert_fingerprint: String::new(),
         server_id: "komodo-server-1".to_string(),
+        allow_build_host_powers: true,
+        allow_host_network: true,
     };
     let local = LocalBuilderConfig {
         docker_cli: "/usr/local/bin/docker".to_string(),
         extra_args: vec!["--network".to_string(), "none".to_string()],
         max_parallel: 4,
+        allow_host_network: true,
     };
     let config = BuildConfig {
         builder: "aws-1".to_string(),

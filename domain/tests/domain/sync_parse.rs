@@ -122,6 +122,7 @@ fn komodo_builds_fixture_builders_variables_and_warnings() {
             user_data: String::new(),
             volume_gb: 40,
             port: 8120,
+            ..AwsBuilderConfig::default()
         })
     );
     let BuilderConfig::Server(url) = &file.builders[1].config else {
@@ -198,7 +199,10 @@ fn komodo_repos_fixture() {
     assert_eq!(file.user_groups[0].users, strings(&["mbecker20"]));
     assert_eq!(
         file.user_groups[0].all,
-        [(kiln_domain::sync::ResourceKind::Build, kiln_domain::access::Level::Execute)]
+        [(
+            kiln_domain::sync::ResourceKind::Build,
+            kiln_domain::access::Level::Execute
+        )]
     );
 }
 
@@ -234,13 +238,24 @@ all.Build = "Read"
     assert_eq!(groupo.users, strings(&["mbecker20", "karamvirsingh98"]));
     assert_eq!(
         groupo.all,
-        [(ResourceKind::Build, Level::Execute), (ResourceKind::Builder, Level::Read)]
+        [
+            (ResourceKind::Build, Level::Execute),
+            (ResourceKind::Builder, Level::Read)
+        ]
     );
     assert_eq!(
         groupo.permissions,
         [
-            (ResourceKind::Repo, "komodo-periphery".to_string(), Level::Execute),
-            (ResourceKind::GitAccount, "github.com/bot".to_string(), Level::Read),
+            (
+                ResourceKind::Repo,
+                "komodo-periphery".to_string(),
+                Level::Execute
+            ),
+            (
+                ResourceKind::GitAccount,
+                "github.com/bot".to_string(),
+                Level::Read
+            ),
         ]
     );
     assert!(groups[1].everyone);
@@ -260,7 +275,11 @@ all.Build = "Read"
     // A level Kiln cannot read is an error naming the place.
     let bad = kiln_domain::sync::parse("[[user_group]]\nname = \"g\"\nall.Build = \"Admin\"\n")
         .expect_err("an unknown level");
-    assert!(bad.to_string().contains("user_group 'g': all.Build: level 'Admin'"), "{bad}");
+    assert!(
+        bad.to_string()
+            .contains("user_group 'g': all.Build: level 'Admin'"),
+        "{bad}"
+    );
 }
 
 #[test]

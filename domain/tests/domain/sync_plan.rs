@@ -293,6 +293,8 @@ name = \"agent-1\"
 type = \"Server\"
 params.address = \"https://agent.internal:8120\"
 params.server_id = \"komodo-server-1\"
+params.allow_build_host_powers = true
+params.allow_host_network = true
 ";
     let next = apply(&full, text, false);
     assert_eq!(next.changes, Vec::new());

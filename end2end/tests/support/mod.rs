@@ -18,12 +18,23 @@ pub const REGISTRY_PASS: &str = "registry-pass-5521";
 /// stdout.
 pub fn run_script(server: &KilnServer, script: &str, args: &[&str]) -> String {
     let (session, _) = server.admin_session().expect("the admin signs in");
-    run_script_with(&[("KILN_SESSION", &session), ("KILN_API_KEY", server.api_key())], script, args)
+    run_script_with(
+        &[
+            ("KILN_SESSION", &session),
+            ("KILN_API_KEY", server.api_key()),
+        ],
+        script,
+        args,
+    )
 }
 
 /// [`run_script`] with the session cookie `session` (None: signed out).
 pub fn run_script_as(session: Option<&str>, script: &str, args: &[&str]) -> String {
-    run_script_with(&[("KILN_SESSION", session.unwrap_or_default())], script, args)
+    run_script_with(
+        &[("KILN_SESSION", session.unwrap_or_default())],
+        script,
+        args,
+    )
 }
 
 /// [`run_script`] with the environment `env` (`KILN_SESSION`: the browser's

@@ -121,3 +121,71 @@ async fn image_names_follow_organization_and_whole_path_rules() {
     );
     h.remove_output(&output).await;
 }
+
+/// The builder's extra arguments come after the build's, so where both set
+/// a flag docker keeps the builder's value: a build cannot override them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builder_args_come_last_and_win() {
+    let h = Harness::new().await;
+    let mut config = ui_config(&format!("FROM {BASE}\nLABEL plain=yes\n"));
+    config.extra_args = vec![
+        "--label owner=build".to_string(),
+        "--network=host".to_string(),
+    ];
+    let mut job = h.job("builder-last", config);
+    job.docker.allow_host_network = true;
+    job.docker.extra_args = vec!["--label owner=builder --network none".to_string()];
+    let output = success(run(job, &Recorder::new()).await);
+
+    assert_eq!(h.labels(&output.local_refs[0]).await["owner"], "builder");
+    let command = &stage(&output.stages, "Docker Build").command;
+    let build = command.find("owner=build ").expect("the build's label");
+    let builder = command.find("owner=builder").expect("the builder's label");
+    let network = command
+        .find("--network none")
+        .expect("the builder's network");
+    assert!(
+        build < builder && command.find("--network=host").expect("build's") < network,
+        "{command}"
+    );
+    h.remove_output(&output).await;
+}
+
+/// The sandbox is checked again on the interpolated words before a run:
+/// a variable that holds a refused flag stops the run before docker, with
+/// the flag named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_extra_args_stop_the_run_before_docker() {
+    let h = Harness::new().await;
+    for (args, value, flag) in [
+        (
+            "[[EXTRA]]",
+            "--output type=local,dest=/tmp/kiln-escape",
+            "--output is refused",
+        ),
+        ("--network [[NET]]", "host", "--network host is refused"),
+        ("--label a=b", "", "--label"),
+    ] {
+        let mut config = ui_config(&format!("FROM {BASE}\nLABEL refused=yes\n"));
+        config.extra_args = vec![
+            args.to_string(),
+            "--secret id=x,src=/etc/shadow".to_string(),
+        ];
+        let mut job = h.job("refused-args", config);
+        job.variables = vec![
+            variable("EXTRA", value, false),
+            variable("NET", value, false),
+        ];
+        let (error, stages) = failure(run(job, &Recorder::new()).await);
+        let expected = if flag == "--label" {
+            "extra_args[1]: --secret is refused".to_string()
+        } else {
+            format!("extra_args[0]: {flag}")
+        };
+        assert!(error.contains(&expected), "{args}: {error}");
+        assert!(
+            stages.iter().all(|s| s.stage != "Docker Build"),
+            "docker ran"
+        );
+    }
+}

@@ -44,6 +44,7 @@ async fn a_network_chosen_in_extra_args_wins() {
     config.extra_args = vec!["--network=host".to_string()];
     let mut job = h.job("own-network", config);
     job.docker.extra_args.clear();
+    job.docker.allow_host_network = true;
     let recorder = Recorder::new();
     let output = success(run(job, &recorder).await);
     let build = stage(&output.stages, "Docker Build");

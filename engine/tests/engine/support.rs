@@ -175,6 +175,12 @@ impl Harness {
                 host: Some(self.engine.host().to_string()),
                 cli: None,
                 extra_args: vec!["--network none".to_string()],
+                allow_host_network: false,
+            },
+            // Every test service listens on 127.0.0.1.
+            outbound: kiln_engine::NetPolicy {
+                allow_loopback: true,
+                allow_plain_http_agents: false,
             },
         }
     }

@@ -62,9 +62,10 @@ fn code(err: &CoreError) -> &'static str {
 
 fn signed_in(session: NewSession, secure: bool, to: &str) -> Response {
     let mut response = Redirect::to(to).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookies::set_session(&session.token, secure));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookies::set_session(&session.token, secure),
+    );
     response
 }
 
@@ -96,7 +97,11 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         let token = query_pair("token", &form.token);
         Redirect::to(&format!("/setup?{token}&error={code}")).into_response()
     };
-    if form.password2.as_deref().is_some_and(|again| again != form.password) {
+    if form
+        .password2
+        .as_deref()
+        .is_some_and(|again| again != form.password)
+    {
         return back("mismatch");
     }
     match state

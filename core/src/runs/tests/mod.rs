@@ -90,6 +90,7 @@ fn settings(dir: &TempDir) -> RunSettings {
         cache_dir: dir.path().join("cache"),
         host_builds_dir: dir.path().join("builds"),
         docker_host: None,
+        outbound: kiln_engine::NetPolicy::default(),
     }
 }
 
