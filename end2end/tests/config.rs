@@ -27,7 +27,7 @@ async fn edit_config_preview_tags_keep_drafts_and_type_a_dockerfile_in_monaco() 
         ),
     );
     run_script(
-        &server,
+        server,
         "build_config.mjs",
         &[server.url(), "webapp", "on-host"],
     );

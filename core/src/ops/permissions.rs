@@ -10,6 +10,24 @@ use kiln_store::User;
 use std::collections::HashMap;
 
 impl Kiln {
+    /// Every resource's name by kind and id (grants hold ids).
+    pub(crate) async fn names_by_id(
+        &self,
+    ) -> Result<HashMap<ResourceKind, HashMap<i64, String>>, CoreError> {
+        let mut names = HashMap::new();
+        for kind in ResourceKind::ALL {
+            let by_id = self
+                .store()
+                .identities(kind)
+                .await?
+                .into_iter()
+                .map(|(name, identity)| (identity.id, name))
+                .collect();
+            names.insert(kind, by_id);
+        }
+        Ok(names)
+    }
+
     /// Every group with its members.
     pub async fn groups(&self, actor: &Actor) -> Result<Vec<GroupView>, CoreError> {
         self.require_admin(actor, "see groups")?;
@@ -78,7 +96,7 @@ impl Kiln {
             .into_iter()
             .map(|g| (g.id, g.name))
             .collect();
-        let mut names: HashMap<ResourceKind, HashMap<i64, String>> = HashMap::new();
+        let names = self.names_by_id().await?;
         let mut views = Vec::new();
         for record in self.store().grants().await? {
             let grant = record.grant;
@@ -90,22 +108,10 @@ impl Kiln {
             let kind = grant.target.kind();
             let resource = match grant.target {
                 Target::Kind(_) => None,
-                Target::Resource(_, id) => {
-                    if !names.contains_key(&kind) {
-                        let by_id = self
-                            .store()
-                            .identities(kind)
-                            .await?
-                            .into_iter()
-                            .map(|(name, identity)| (identity.id, name))
-                            .collect();
-                        names.insert(kind, by_id);
-                    }
-                    match names.get(&kind).and_then(|m| m.get(&id)) {
-                        Some(name) => Some(name.clone()),
-                        None => continue,
-                    }
-                }
+                Target::Resource(_, id) => match names.get(&kind).and_then(|m| m.get(&id)) {
+                    Some(name) => Some(name.clone()),
+                    None => continue,
+                },
             };
             views.push(GrantView {
                 subject_type: subject_type.to_string(),

@@ -140,17 +140,7 @@ impl Kiln {
     pub(crate) async fn user_group_entries(&self) -> Result<Vec<UserGroupEntry>, CoreError> {
         let groups = self.store().groups().await?;
         let grants = self.store().grants().await?;
-        let mut names: HashMap<ResourceKind, HashMap<i64, String>> = HashMap::new();
-        for kind in ResourceKind::ALL {
-            let by_id = self
-                .store()
-                .identities(kind)
-                .await?
-                .into_iter()
-                .map(|(name, identity)| (identity.id, name))
-                .collect();
-            names.insert(kind, by_id);
-        }
+        let names = self.names_by_id().await?;
         Ok(groups
             .into_iter()
             .map(|group| {
