@@ -52,27 +52,29 @@ pub fn core_error(err: CoreError) -> ServerFnError {
     ServerFnError::new(err.to_string())
 }
 
-/// `scheme://host` of the current request, for absolute URLs shown in pages
-/// (webhook URLs). Falls back to a relative URL when the request has no Host.
+/// `scheme://host[:port]` people reach Kiln at, for absolute URLs shown
+/// in pages (webhook URLs): what the server's guard decided
+/// (`KILN_PUBLIC_URL`, a trusted proxy's forwarded host, else the request's
+/// `Host`); `X-Forwarded-*` from anyone else never counts. Empty (relative
+/// URLs) outside a request.
 pub fn request_origin() -> String {
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return String::new();
-    };
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let Some(host) = header("x-forwarded-host").or_else(|| header("host")) else {
-        return String::new();
-    };
-    let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".to_string());
-    format!("{scheme}://{host}")
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<kiln_core::PublicOrigin>().cloned())
+        .map(|origin| origin.0)
+        .unwrap_or_default()
 }
 
 /// Now in Unix milliseconds (sent to the browser so both sides show the same ages).
 pub fn now_ms() -> i64 {
     kiln_core::now_ms()
+}
+
+/// The `Content-Security-Policy` of Kiln's pages: scripts only from Kiln
+/// (and the hydration script with this response's `nonce`), wasm, Monaco's
+/// workers and inline styles, connections to Kiln only, no frames, no
+/// plugins, forms only to Kiln.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 }

@@ -57,6 +57,12 @@ pub use ops::webhooks::{WebhookStart, WebhookTarget};
 pub use parse_errors::hide_input;
 pub use runs::{LogEvent, RunSettings};
 
+/// `scheme://host[:port]` people reach Kiln at, as the server's guard
+/// decided it for a request (`KILN_PUBLIC_URL`, a trusted proxy's
+/// forwarded host, or the `Host` header), for absolute URLs pages show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicOrigin(pub String);
+
 /// The SQLite database URL Kiln uses by default inside `data_dir`.
 pub fn sqlite_url_in(data_dir: &std::path::Path) -> String {
     kiln_store::sqlite_url_in(data_dir)

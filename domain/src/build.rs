@@ -244,3 +244,25 @@ impl RegistryEntry {
         }
     }
 }
+
+/// Whether `link` is a quick link a page may open: an `http://` or
+/// `https://` URL with a host and no whitespace or control characters
+/// (never `javascript:`, `data:` or a relative path).
+///
+/// ```
+/// use kiln_domain::build::is_web_link;
+/// assert!(is_web_link("https://grafana.example/d/api"));
+/// assert!(!is_web_link("javascript:alert(1)"));
+/// assert!(!is_web_link("https://"));
+/// ```
+pub fn is_web_link(link: &str) -> bool {
+    let lower = link.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && !link.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}

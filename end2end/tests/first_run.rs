@@ -7,8 +7,10 @@
 //! the `kiln-agent` that this Kiln serves.
 //!
 //! The run command is given `KILN_PROFILE=debug` (it then reuses the build the
-//! test command made, instead of a release build) and `KILN_BIND` on a free
-//! port; nothing else differs from the README's command.
+//! test command made, instead of a release build), `KILN_BIND` on a free
+//! port and `KILN_ALLOW_LOOPBACK_TARGETS=true` (the README's setting for an
+//! agent on the same machine); nothing else differs from the README's
+//! command.
 
 mod support;
 
@@ -39,6 +41,9 @@ impl RunCommand {
             .env("KILN_BIND", format!("127.0.0.1:{port}"))
             .env("DOCKER_HOST", docker_host)
             .env("KILN_LOG", "info")
+            // The README's Server-builder steps run the agent on this same
+            // machine, which the README says needs this setting.
+            .env("KILN_ALLOW_LOOPBACK_TARGETS", "true")
             .env_remove("KILN_DATA_DIR")
             .env_remove("KILN_DATABASE_URL")
             .env_remove("KILN_CONFIG")
@@ -258,6 +263,8 @@ RUN echo built-by-agent-{nonce}
             "POST",
             "--data-binary",
             "@-",
+            "-H",
+            "Content-Type: application/toml",
             &format!("{base}/api/v1/sync"),
         ],
         Some(&toml),

@@ -172,13 +172,38 @@ impl Client {
                         return Ok(report_end(data));
                     }
                     if let Ok(l) = serde_json::from_str::<Line>(data) {
-                        println!("[{}] {}", l.stage, l.text);
+                        println!("[{}] {}", printable(&l.stage), printable(&l.text));
                     }
                 }
             }
         }
         bail!("the live log of run {run_id} ended without a result")
     }
+}
+
+/// `text` safe to print on a terminal: control characters (escape
+/// sequences that could move the cursor, rewrite the screen, set the
+/// window title or hide text) shown as `\x1b`-style escapes; tabs kept.
+/// Build output comes from whatever the Dockerfile runs.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let code = u32::from(c);
+            if code <= 0xff {
+                out.push_str(&format!("\\x{code:02x}"));
+            } else {
+                out.push_str(&format!("\\u{{{code:x}}}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn report_end(data: &str) -> ExitCode {
@@ -188,7 +213,12 @@ fn report_end(data: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(end) => {
-            eprintln!("run {} {}: {}", end.id, end.status, end.error);
+            eprintln!(
+                "run {} {}: {}",
+                end.id,
+                printable(&end.status),
+                printable(&end.error)
+            );
             ExitCode::FAILURE
         }
         Err(_) => {
@@ -266,4 +296,16 @@ pub async fn login(base: &str, username: &str, password: &str) -> anyhow::Result
         path.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn terminal_control_characters_are_shown_not_obeyed() {
+        assert_eq!(printable("plain\ttext"), "plain\ttext");
+        assert_eq!(printable("\u{1b}]0;owned\u{7}red"), "\\x1b]0;owned\\x07red");
+        assert_eq!(printable("a\rb\u{9b}c"), "a\\x0db\\x9bc");
+    }
 }

@@ -37,6 +37,13 @@ pub struct Config {
     /// [`DEFAULT_MAX_BODY_BYTES`]); bigger ones are refused with 413.
     /// Webhooks keep their own 5 MiB.
     pub max_body_bytes: usize,
+    /// Host names Kiln answers to besides its bound address, `localhost`
+    /// and `KILN_PUBLIC_URL`'s host (`KILN_ALLOWED_HOSTS`, comma-separated
+    /// `host[:port]`); other `Host` headers get 421.
+    pub allowed_hosts: Vec<String>,
+    /// Proxies whose `X-Forwarded-For/-Host/-Proto` count
+    /// (`KILN_TRUSTED_PROXIES`, comma-separated addresses; default none).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Session expiry: idle (`KILN_SESSION_IDLE_SECS`, default 12 hours)
     /// and absolute (`KILN_SESSION_MAX_SECS`, default 7 days), in seconds.
     pub auth: kiln_core::AuthSettings,
@@ -72,6 +79,8 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     session_idle_secs: Option<u64>,
     session_max_secs: Option<u64>,
+    allowed_hosts: Option<Vec<String>>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 impl Config {
@@ -140,6 +149,30 @@ impl Config {
                 None => DEFAULT_MAX_BODY_BYTES,
             },
         };
+        let list = |text: String| -> Vec<String> {
+            text.split(',')
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let allowed_hosts = env("KILN_ALLOWED_HOSTS")
+            .map(list)
+            .or(file.allowed_hosts)
+            .unwrap_or_default();
+        let mut trusted_proxies = Vec::new();
+        for text in env("KILN_TRUSTED_PROXIES")
+            .map(list)
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+        {
+            match text.parse() {
+                Ok(address) => trusted_proxies.push(address),
+                Err(_) => {
+                    bail!("KILN_TRUSTED_PROXIES: '{text}' is not an IP address like 10.0.0.5")
+                }
+            }
+        }
         let mut auth = kiln_core::AuthSettings::default();
         if let Some(secs) = seconds(&env, "KILN_SESSION_IDLE_SECS", file.session_idle_secs)? {
             auth.session_idle = std::time::Duration::from_secs(secs);
@@ -157,6 +190,8 @@ impl Config {
             public_url: env("KILN_PUBLIC_URL").or(file.public_url),
             ec2: kiln_core::Ec2Settings::from_env(&env)?,
             max_body_bytes,
+            allowed_hosts,
+            trusted_proxies,
             auth,
             outbound: kiln_core::NetPolicy {
                 allow_loopback: flag(&env, "KILN_ALLOW_LOOPBACK_TARGETS")?,

@@ -79,7 +79,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     };
-    let app = router(state.clone(), config.max_body_bytes);
+    let guard = std::sync::Arc::new(crate::auth::guard::Guard::new(
+        addr,
+        config.public_url.as_deref(),
+        &config.allowed_hosts,
+        &config.trusted_proxies,
+    ));
+    let app = router(state.clone(), config.max_body_bytes).layer(
+        axum::middleware::from_fn_with_state(guard, crate::auth::guard::guard),
+    );
 
     let public = config
         .public_url

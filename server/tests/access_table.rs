@@ -1066,7 +1066,7 @@ fn the_table_covers_every_route_and_server_function() {
             .split(|c: char| c.is_ascii_digit())
             .next()
             .unwrap_or(name);
-        if !table.contains(&format!("(\"{name}\"")) {
+        if !table.contains(&format!("\"{name}\",")) {
             missing.push(format!("server function {path}"));
         }
     }

@@ -108,6 +108,11 @@ pub fn validate_build(build: &Build, catalog: &Catalog) -> Vec<ValidationError> 
     for (index, link) in config.links.iter().enumerate() {
         if link.trim().is_empty() {
             report.push(format!("config.links[{index}]"), "empty link");
+        } else if !crate::build::is_web_link(link) {
+            report.push(
+                format!("config.links[{index}]"),
+                "only http:// and https:// links (a quick link is opened from the build page)",
+            );
         }
     }
     if config.dockerfile_path.is_empty() {

@@ -128,6 +128,7 @@ pub fn apply_sync(server: &KilnServer, toml: &str) {
     let output = Command::new("curl")
         .args(["-sS", "--noproxy", "*", "-o", "-", "-w", "\n%{http_code}"])
         .args(["-X", "POST", "--data-binary", "@-"])
+        .args(["-H", "Content-Type: application/toml"])
         .args(["-H", &bearer(server)])
         .arg(format!("{}/api/v1/sync", server.url()))
         .stdin(std::process::Stdio::piped())

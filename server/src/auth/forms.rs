@@ -4,14 +4,14 @@
 //! with `?error=<code>` (the page turns the code into a sentence).
 
 use super::cookies;
+use super::guard::ClientAddress;
 use crate::serve::AppState;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{Extension, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kiln_core::{CoreError, NewSession};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 /// The login form.
 #[derive(Debug, Deserialize)]
@@ -73,13 +73,13 @@ fn signed_in(session: NewSession, secure: bool, to: &str) -> Response {
 /// `/login?error=…&next=…`.
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = local_path(&form.next).to_string();
     match state
         .kiln
-        .login(&form.username, &form.password, Some(peer.ip()))
+        .login(&form.username, &form.password, Some(client))
         .await
     {
         Ok(session) => signed_in(session, state.secure_cookies, &next),

@@ -9,12 +9,16 @@
 //! Kiln's own pages: an `Origin` (or `Sec-Fetch-Site: same-origin`) of this
 //! host and the session's CSRF token in `x-csrf-token` (the pages' script
 //! adds it to every request). A key is never ambient and needs neither.
+//! A body a cross-site HTML form can send (`application/x-www-form-urlencoded`,
+//! `multipart/form-data`, `text/plain`) never reaches the JSON API (415):
+//! its routes take `application/json`, the sync `application/toml`.
 //! Without valid credentials, pages redirect to `/login` and every other
 //! request but the public ones (login, setup, health, the site's files,
 //! the agent download, the signed webhook listeners) is refused with 401.
 
 pub mod cookies;
 pub mod forms;
+pub mod guard;
 pub mod routes;
 
 use crate::serve::AppState;
@@ -49,6 +53,20 @@ fn public(path: &str) -> bool {
         "/kiln-session.js",
     ];
     EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// Whether `content_type` is one a cross-site HTML form can send.
+fn form_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+    )
 }
 
 /// Whether a request may change state (anything but GET, HEAD, OPTIONS).
@@ -110,6 +128,20 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             "cross-site request refused: Kiln accepts changes only from its own pages",
         );
     }
+    if writes && path.starts_with("/api/v1/") {
+        if let Some(content_type) = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        {
+            if form_type(content_type) {
+                return refuse(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    &format!("this endpoint takes application/json (application/toml for /api/v1/sync), not form data (the request had Content-Type: {content_type})"),
+                );
+            }
+        }
+    }
     match found {
         Some(caller) => {
             // The public doors (login, setup, logout) do not act with the
@@ -165,4 +197,18 @@ fn wants_page(request: &Request) -> bool {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_type;
+
+    #[test]
+    fn only_form_types_are_refused() {
+        assert!(form_type("application/x-www-form-urlencoded"));
+        assert!(form_type("multipart/form-data; boundary=x"));
+        assert!(form_type("Text/Plain;charset=UTF-8"));
+        assert!(!form_type("application/json"));
+        assert!(!form_type("application/toml"));
+    }
 }

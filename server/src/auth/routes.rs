@@ -3,9 +3,10 @@
 //! grants.
 
 use super::cookies;
+use super::guard::ClientAddress;
 use crate::api::{ApiActor, ApiError};
 use crate::serve::AppState;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +15,6 @@ use kiln_api::{
 };
 use kiln_core::{CoreError, NewSession};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 /// `POST /api/v1/login` and `/api/v1/setup` bodies' credentials.
 #[derive(Debug, Deserialize)]
@@ -63,12 +63,12 @@ fn login_error(err: CoreError) -> Response {
 /// `Retry-After`) after too many failures for the account or address.
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     Json(body): Json<Login>,
 ) -> Response {
     match state
         .kiln
-        .login(&body.username, &body.password, Some(peer.ip()))
+        .login(&body.username, &body.password, Some(client))
         .await
     {
         Ok(session) => signed_in(session, state.secure_cookies),

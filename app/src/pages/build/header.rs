@@ -33,7 +33,7 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
             b.config
                 .links
                 .iter()
-                .filter(|l| !l.trim().is_empty())
+                .filter(|l| kiln_domain::build::is_web_link(l))
                 .map(|l| {
                     let href = l.clone();
                     view! { <li><a href=href target="_blank" rel="noopener noreferrer">{link_label(l)}</a></li> }
