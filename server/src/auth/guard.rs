@@ -81,7 +81,7 @@ impl Guard {
 
     fn host_allowed(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
-        self.hosts.iter().any(|allowed| *allowed == host)
+        self.hosts.contains(&host)
     }
 }
 
