@@ -54,6 +54,18 @@ impl std::fmt::Debug for Kiln {
     }
 }
 
+/// Creates the data dir and the secret key when missing, and opens the
+/// database (migrating it).
+async fn open_store(data_dir: &std::path::Path, database_url: &Secret) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data dir {}", data_dir.display()))?;
+    let cipher = SecretCipher::load_or_create(&data_dir.join("secret.key"))
+        .context("loading the secret key")?;
+    Store::connect(database_url.expose(), cipher)
+        .await
+        .context("opening the database (KILN_DATABASE_URL)")
+}
+
 impl Kiln {
     /// Opens the store (creating the data dir and the secret key when
     /// missing), marks runs left live by a restart as failed, and starts the
@@ -69,13 +81,7 @@ impl Kiln {
             alert_retries,
             auth,
         } = settings;
-        std::fs::create_dir_all(&data_dir)
-            .with_context(|| format!("creating data dir {}", data_dir.display()))?;
-        let cipher = SecretCipher::load_or_create(&data_dir.join("secret.key"))
-            .context("loading the secret key")?;
-        let store = Store::connect(database_url.expose(), cipher)
-            .await
-            .context("opening the database (KILN_DATABASE_URL)")?;
+        let store = open_store(&data_dir, &database_url).await?;
         let interrupted = store
             .interrupt_live_runs()
             .await
@@ -119,13 +125,7 @@ impl Kiln {
             auth,
             ..
         } = settings;
-        std::fs::create_dir_all(&data_dir)
-            .with_context(|| format!("creating data dir {}", data_dir.display()))?;
-        let cipher = SecretCipher::load_or_create(&data_dir.join("secret.key"))
-            .context("loading the secret key")?;
-        let store = Store::connect(database_url.expose(), cipher)
-            .await
-            .context("opening the database (KILN_DATABASE_URL)")?;
+        let store = open_store(&data_dir, &database_url).await?;
         let installation = crate::aws::load_installation_id(&data_dir)?;
         let ec2 = Ec2Builders::new(ec2, store.clone(), installation, kiln_url);
         let run_manager = RunManager::new(store.clone(), runs, Some(ec2));

@@ -56,6 +56,23 @@ fn grant_of(model: &access_grant::Model) -> Option<GrantRecord> {
     })
 }
 
+/// The row of a grant.
+fn grant_model(subject: Subject, target: Target, level: Level) -> access_grant::ActiveModel {
+    let (subject_type, subject_id) = subject_columns(subject);
+    let (kind, resource_id) = match target {
+        Target::Kind(kind) => (kind, None),
+        Target::Resource(kind, id) => (kind, Some(id)),
+    };
+    access_grant::ActiveModel {
+        subject_type: Set(subject_type.to_string()),
+        subject_id: Set(subject_id),
+        resource_kind: Set(kind.as_str().to_string()),
+        resource_id: Set(resource_id),
+        level: Set(level.as_str().to_string()),
+        ..Default::default()
+    }
+}
+
 fn target_condition(target: Target) -> Condition {
     let (kind, id) = match target {
         Target::Kind(kind) => (kind, None),
@@ -242,20 +259,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if level != Level::None {
-            let (kind, resource_id) = match target {
-                Target::Kind(kind) => (kind, None),
-                Target::Resource(kind, id) => (kind, Some(id)),
-            };
-            access_grant::ActiveModel {
-                subject_type: Set(subject_type.to_string()),
-                subject_id: Set(subject_id),
-                resource_kind: Set(kind.as_str().to_string()),
-                resource_id: Set(resource_id),
-                level: Set(level.as_str().to_string()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            grant_model(subject, target, level).insert(&txn).await?;
         }
         txn.commit().await?;
         Ok(())
@@ -276,20 +280,9 @@ impl Store {
             .exec(&txn)
             .await?;
         for (target, level) in grants.iter().filter(|(_, level)| *level != Level::None) {
-            let (kind, resource_id) = match *target {
-                Target::Kind(kind) => (kind, None),
-                Target::Resource(kind, id) => (kind, Some(id)),
-            };
-            access_grant::ActiveModel {
-                subject_type: Set("group".to_string()),
-                subject_id: Set(group_id),
-                resource_kind: Set(kind.as_str().to_string()),
-                resource_id: Set(resource_id),
-                level: Set(level.as_str().to_string()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            grant_model(Subject::Group(group_id), *target, *level)
+                .insert(&txn)
+                .await?;
         }
         txn.commit().await?;
         Ok(())
