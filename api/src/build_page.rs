@@ -2,6 +2,7 @@
 
 use crate::revisions::FieldConflict;
 use crate::runs::RunView;
+use kiln_domain::access::Level;
 use kiln_domain::{Build, ValidationError};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,16 @@ pub struct BuildPageData {
     pub origin: String,
     pub choices: Choices,
     pub now_ms: i64,
+    /// The signed-in user's level on this build: Execute shows Run, Write
+    /// the editable form, Save, Rename and Delete.
+    #[serde(default)]
+    pub level: Level,
+    /// Whether the user may create builds (Copy).
+    #[serde(default)]
+    pub can_create: bool,
+    /// Whether the user is an admin (the Permissions tab).
+    #[serde(default)]
+    pub admin: bool,
 }
 
 /// What the config form offers in its pickers.

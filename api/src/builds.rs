@@ -2,15 +2,31 @@
 
 use crate::builders::LOCAL_BUILDER;
 use crate::runs::RunBrief;
+use kiln_domain::access::Level;
 use kiln_domain::build::SourceKind;
 use kiln_domain::Build;
 use serde::{Deserialize, Serialize};
 
-/// The builds list, with the server's clock for ages.
+/// The builds list, with the server's clock for ages and what the
+/// signed-in user may do with each build.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BuildList {
     pub builds: Vec<BuildSummary>,
     pub now_ms: i64,
+    /// The user's level on each build, in the order of `builds` (Run
+    /// needs Execute, Delete needs Write).
+    #[serde(default)]
+    pub levels: Vec<Level>,
+    /// Whether the user may create builds (Write on every build).
+    #[serde(default)]
+    pub can_create: bool,
+}
+
+impl BuildList {
+    /// The user's level on the `index`th build.
+    pub fn level(&self, index: usize) -> Level {
+        self.levels.get(index).copied().unwrap_or_default()
+    }
 }
 
 /// One row of the builds list.

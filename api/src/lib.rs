@@ -22,9 +22,12 @@ pub use build_page::{AccountRef, BuildPageData, Choices, SaveAnswer, SourceDocke
 pub use builders::{BuilderHealth, BuilderRow, BuilderView, LOCAL_BUILDER};
 pub use builds::{builder_label, source_label, BuildList, BuildSummary};
 pub use page_json::PageJson;
-pub use resources::{AccountKind, AccountView, SyncAnswer, VariableView};
+pub use resources::{
+    AccountKind, AccountList, AccountView, SyncAnswer, VariableList, VariableView,
+};
 pub use revisions::{BuildHistory, FieldConflict, Patch, Revised};
 pub use runs::{RunBrief, RunJson, RunPageData, RunView, RunsOfBuild};
 pub use users::{
-    ApiKeyView, CreatedApiKey, GrantView, GroupView, Me, NewApiKey, NewUser, UserChange, UserView,
+    ApiKeyView, ApiKeysPage, CreatedApiKey, GrantView, GrantsPage, GroupView, GroupsPage, Me,
+    NewApiKey, NewUser, UserChange, UserView, UsersPage,
 };

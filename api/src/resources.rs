@@ -1,7 +1,26 @@
 //! Variables, accounts and sync answers as the UI shows them.
 
+use kiln_domain::access::Level;
 use kiln_domain::sync::Change;
 use serde::{Deserialize, Serialize};
+
+/// The Variables page: every variable the user may read, their level on
+/// each (in the same order; editing needs Write) and whether they may
+/// create one (Write on every variable).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariableList {
+    pub variables: Vec<VariableView>,
+    pub levels: Vec<Level>,
+    pub can_create: bool,
+}
+
+/// One kind of account on the Accounts page, as [`VariableList`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub accounts: Vec<AccountView>,
+    pub levels: Vec<Level>,
+    pub can_create: bool,
+}
 
 /// A variable as the browser sees it: secret values never leave the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

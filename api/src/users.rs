@@ -110,3 +110,36 @@ pub struct GrantView {
     /// `"None"`, `"Read"`, `"Execute"` or `"Write"`.
     pub level: String,
 }
+
+/// The API keys page: the user's keys, newest first, and the server's clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeysPage {
+    pub keys: Vec<ApiKeyView>,
+    pub now_ms: i64,
+}
+
+/// The admin's Users page: every user, and who is looking (they cannot
+/// disable or demote themselves).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub users: Vec<UserView>,
+    pub me: String,
+}
+
+/// The admin's Groups page: every group, and every username (members to
+/// choose from).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupsPage {
+    pub groups: Vec<GroupView>,
+    pub users: Vec<String>,
+}
+
+/// The admin's Permissions page (every grant) or a resource's Permissions
+/// panel (the grants on it and on its whole kind), with the users and
+/// groups a new grant may name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantsPage {
+    pub grants: Vec<GrantView>,
+    pub users: Vec<String>,
+    pub groups: Vec<String>,
+}

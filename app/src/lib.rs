@@ -20,28 +20,30 @@ use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 use pages::{
     AccountsRoute, BuildPage, BuildersRoute, BuildsPage, ConfigTabRoute, DockerfileTabRoute,
-    HistoryTabRoute, LoginPage, RunRoute, RunsTabRoute, SetupPage, SyncRoute, VariablesRoute,
+    GroupsRoute, HistoryTabRoute, KeysRoute, LoginPage, PermissionsRoute, PermissionsTabRoute,
+    RunRoute, RunsTabRoute, SetupPage, SyncRoute, UsersRoute, VariablesRoute,
 };
 
 /// The HTML document around [`App`], rendered by the server. The head
-/// names the signed-in user and their session's CSRF token
-/// (`<meta name="kiln-user">`, `<meta name="kiln-csrf">`); `/kiln-session.js`
+/// names the signed-in user, whether they are an admin and their session's
+/// CSRF token (`<meta name="kiln-user">`, `kiln-admin`, `kiln-csrf`), so
+/// the browser renders the same menu the server did; `/kiln-session.js`
 /// sends the token with every request that changes something, and signs
 /// out.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let (user, csrf) = match ssr::caller() {
+    let (user, csrf, admin) = match ssr::caller() {
         Some(caller) => {
             let csrf = match caller.credential() {
                 kiln_core::Credential::Session { csrf_token } => csrf_token.clone(),
                 kiln_core::Credential::ApiKey { .. } => String::new(),
             };
-            (caller.username().to_string(), csrf)
+            (caller.username().to_string(), csrf, caller.is_admin())
         }
-        None => (String::new(), String::new()),
+        None => (String::new(), String::new(), false),
     };
     #[cfg(not(feature = "ssr"))]
-    let (user, csrf) = (String::new(), String::new());
+    let (user, csrf, admin) = (String::new(), String::new(), false);
     // The page's Content-Security-Policy: scripts only from Kiln and the
     // hydration script carrying this response's nonce.
     #[cfg(feature = "ssr")]
@@ -60,6 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="kiln-user" content=user/>
+                <meta name="kiln-admin" content=admin.to_string()/>
                 <meta name="kiln-csrf" content=csrf/>
                 <link rel="icon" href="data:,"/>
                 <script src="/kiln-session.js"></script>
@@ -87,6 +90,7 @@ pub fn App() -> impl IntoView {
     // The same on both sides: the request's caller on the server, the
     // name the server wrote into the page in the browser.
     let user = browser::signed_in_user();
+    let admin = browser::signed_in_admin();
     // Marks the first time only; once marked, the effect reads no signal and
     // does not run again.
     Effect::new(move |marked: Option<bool>| {
@@ -115,7 +119,15 @@ pub fn App() -> impl IntoView {
                 })}
                 {user.map(|name| view! {
                     <div class="user-menu">
+                        {admin.then(|| view! {
+                            <nav aria-label="Admin" id="admin-links">
+                                <A href="/admin/users">"Users"</A>
+                                <A href="/admin/groups">"Groups"</A>
+                                <A href="/admin/permissions">"Permissions"</A>
+                            </nav>
+                        })}
                         <span id="signed-in-user">{name}</span>
+                        <A href="/keys">"API keys"</A>
                         <button type="button" id="logout" class="secondary">"Sign out"</button>
                     </div>
                 })}
@@ -133,12 +145,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("dockerfile") ssr=SsrMode::Async view={Lazy::<DockerfileTabRoute>::new()}/>
                         <Route path=path!("runs") ssr=SsrMode::Async view={Lazy::<RunsTabRoute>::new()}/>
                         <Route path=path!("history") ssr=SsrMode::Async view={Lazy::<HistoryTabRoute>::new()}/>
+                        <Route path=path!("permissions") ssr=SsrMode::Async view={Lazy::<PermissionsTabRoute>::new()}/>
                     </ParentRoute>
                     <Route path=path!("/runs/:id") ssr=SsrMode::Async view={Lazy::<RunRoute>::new()}/>
                     <Route path=path!("/builders") ssr=SsrMode::Async view={Lazy::<BuildersRoute>::new()}/>
                     <Route path=path!("/variables") ssr=SsrMode::Async view={Lazy::<VariablesRoute>::new()}/>
                     <Route path=path!("/accounts") ssr=SsrMode::Async view={Lazy::<AccountsRoute>::new()}/>
                     <Route path=path!("/sync") ssr=SsrMode::Async view={Lazy::<SyncRoute>::new()}/>
+                    <Route path=path!("/keys") ssr=SsrMode::Async view={Lazy::<KeysRoute>::new()}/>
+                    <Route path=path!("/admin/users") ssr=SsrMode::Async view={Lazy::<UsersRoute>::new()}/>
+                    <Route path=path!("/admin/groups") ssr=SsrMode::Async view={Lazy::<GroupsRoute>::new()}/>
+                    <Route path=path!("/admin/permissions") ssr=SsrMode::Async view={Lazy::<PermissionsRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -773,6 +773,70 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
             rpc::DeleteBuild::PATH,
             form(&[("name", "target")]),
         ),
+        ("list_api_keys", SignedIn, rpc::ListApiKeys::PATH, form(&[])),
+        (
+            "create_api_key",
+            SignedIn,
+            rpc::CreateApiKey::PATH,
+            Body::Json(json!({"name": "rpc-made", "expires": "", "level_cap": "Read"})),
+        ),
+        (
+            "revoke_api_key",
+            SignedIn,
+            rpc::RevokeApiKey::PATH,
+            form(&[("id", "999999")]),
+        ),
+        ("list_users", Admin, rpc::ListUsers::PATH, form(&[])),
+        (
+            "create_user",
+            Admin,
+            rpc::CreateUser::PATH,
+            Body::Json(
+                json!({"username": "made-by-rpc", "password": "made-by-rpc-pw", "admin": false}),
+            ),
+        ),
+        (
+            "update_user",
+            Admin,
+            rpc::UpdateUser::PATH,
+            Body::Json(
+                json!({"username": "reader", "password": null, "admin": false, "disabled": null}),
+            ),
+        ),
+        (
+            "delete_user",
+            Admin,
+            rpc::DeleteUser::PATH,
+            form(&[("username", "doomed-rpc")]),
+        ),
+        ("list_groups", Admin, rpc::ListGroups::PATH, form(&[])),
+        (
+            "put_group",
+            Admin,
+            rpc::PutGroup::PATH,
+            Body::Json(json!({"name": "other-rpc", "everyone": false, "members": []})),
+        ),
+        (
+            "delete_group",
+            Admin,
+            rpc::DeleteGroup::PATH,
+            form(&[("name", "gone")]),
+        ),
+        ("list_grants", Admin, rpc::ListGrants::PATH, form(&[])),
+        (
+            "build_grants",
+            Admin,
+            rpc::BuildGrants::PATH,
+            form(&[("name", "target")]),
+        ),
+        (
+            "set_grant",
+            Admin,
+            rpc::SetGrant::PATH,
+            Body::Json(
+                json!({"subject_type": "user", "subject": "reader", "kind": "build", "resource": "target", "level": "Read"}),
+            ),
+        ),
     ];
     for (name, need, path, body) in fns {
         rows.push(row(&format!("rpc {name}"), need, M::POST, path, body));
@@ -784,7 +848,8 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
                 || row.door.contains("get_")
                 || row.door.contains("history")
                 || row.door.contains("check_")
-                || row.door.contains("export_"))
+                || row.door.contains("export_")
+                || row.door.contains("build_grants"))
         {
             row.mutates = false;
         }

@@ -1,30 +1,55 @@
 use kiln_api::PageJson;
 use leptos::prelude::*;
 
-/// All builds with their last run, for the list page: `BuildList`.
+/// All builds with their last run and the user's level on each, for the
+/// list page: `BuildList`.
 #[server(prefix = "/rpc")]
 pub async fn list_builds() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms};
-    let builds = kiln()?
-        .build_summaries(&crate::ssr::actor()?)
+    use kiln_domain::sync::ResourceKind;
+    let (kiln, actor) = (kiln()?, crate::ssr::actor()?);
+    let builds = kiln.build_summaries(&actor).await.map_err(core_error)?;
+    let levels = kiln
+        .levels(&actor, ResourceKind::Build)
         .await
         .map_err(core_error)?;
+    let can_create = kiln
+        .access(&actor, ResourceKind::Build, None)
+        .await
+        .map_err(core_error)?
+        >= kiln_domain::access::Level::Write;
     super::page(&kiln_api::BuildList {
+        levels: builds
+            .iter()
+            .map(|b| levels.get(&b.name).copied().unwrap_or_default())
+            .collect(),
         builds,
         now_ms: now_ms(),
+        can_create,
     })
 }
 
-/// One build (secrets redacted), its last run and the form's choices:
-/// `BuildPageData`.
+/// One build (secrets redacted), its last run, the form's choices and
+/// what the user may do with it: `BuildPageData`.
 #[server(prefix = "/rpc")]
 pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln, now_ms, request_origin};
+    use kiln_domain::sync::ResourceKind;
     let kiln = kiln()?;
+    let actor = crate::ssr::actor()?;
     let build = kiln
-        .build_revised(&crate::ssr::actor()?, &name)
+        .build_revised(&actor, &name)
         .await
         .map_err(core_error)?;
+    let level = kiln
+        .access(&actor, ResourceKind::Build, Some(&name))
+        .await
+        .map_err(core_error)?;
+    let can_create = kiln
+        .access(&actor, ResourceKind::Build, None)
+        .await
+        .map_err(core_error)?
+        >= kiln_domain::access::Level::Write;
     let last_run = kiln
         .runs_of_build(&crate::ssr::actor()?, &name, 1)
         .await
@@ -42,6 +67,9 @@ pub async fn get_build_page(name: String) -> Result<PageJson, ServerFnError> {
         origin: request_origin(),
         choices,
         now_ms: now_ms(),
+        level,
+        can_create,
+        admin: kiln.is_admin(&actor),
     })
 }
 

@@ -2,12 +2,14 @@
 //! the application core (`kiln_core::Kiln`, from Leptos context) as
 //! `Actor::Ui` carrying the signed-in user (`ssr::actor`); validation lives in `kiln-domain`.
 
+mod access;
 mod builds;
 mod config;
 mod resources;
 mod runs;
 mod sync;
 
+pub use access::*;
 pub use builds::*;
 pub use config::*;
 pub use resources::*;

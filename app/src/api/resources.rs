@@ -17,15 +17,45 @@ pub enum PatchAnswer {
     Conflict(Vec<FieldConflict>, i64),
 }
 
-/// Every variable (`Vec<VariableView>`); secret values stay on the server.
+/// Every variable the user may read, with their level on each
+/// (`VariableList`); secret values stay on the server.
 #[server(prefix = "/rpc")]
 pub async fn list_variables() -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
-    let views = kiln()?
-        .variables(&crate::ssr::actor()?)
-        .await
-        .map_err(core_error)?;
-    super::page(&views)
+    use kiln_domain::sync::ResourceKind;
+    let (kiln, actor) = (kiln()?, crate::ssr::actor()?);
+    let variables = kiln.variables(&actor).await.map_err(core_error)?;
+    let (levels, can_create) = levels_of(
+        &kiln,
+        &actor,
+        ResourceKind::Variable,
+        variables.iter().map(|v| v.name.clone()),
+    )
+    .await
+    .map_err(core_error)?;
+    super::page(&kiln_api::VariableList {
+        variables,
+        levels,
+        can_create,
+    })
+}
+
+/// The user's level on each of `keys` (resources of `kind`), and whether
+/// they may create one (Write on the whole kind).
+#[cfg(feature = "ssr")]
+async fn levels_of(
+    kiln: &kiln_core::Kiln,
+    actor: &kiln_core::Actor,
+    kind: kiln_domain::sync::ResourceKind,
+    keys: impl Iterator<Item = String>,
+) -> Result<(Vec<kiln_domain::access::Level>, bool), kiln_core::CoreError> {
+    use kiln_domain::access::Level;
+    let all = kiln.levels(actor, kind).await?;
+    let levels = keys
+        .map(|key| all.get(&key).copied().unwrap_or_default())
+        .collect();
+    let can_create = kiln.access(actor, kind, None).await? >= Level::Write;
+    Ok((levels, can_create))
 }
 
 /// Creates a variable.
@@ -88,16 +118,31 @@ pub async fn delete_variable(name: String) -> Result<(), ServerFnError> {
         .map_err(core_error)
 }
 
-/// The accounts of one kind (`git` or `registry`), without tokens:
-/// `Vec<AccountView>`.
+/// The accounts of one kind (`git` or `registry`) the user may read,
+/// without tokens, with their level on each: `AccountList`.
 #[server(prefix = "/rpc")]
 pub async fn list_accounts(kind: String) -> Result<PageJson, ServerFnError> {
     use crate::ssr::{core_error, kiln};
-    let views = kiln()?
-        .accounts(&crate::ssr::actor()?, account_kind(&kind)?)
+    use kiln_api::AccountKind;
+    use kiln_domain::sync::ResourceKind;
+    let (kiln, actor) = (kiln()?, crate::ssr::actor()?);
+    let account = account_kind(&kind)?;
+    let accounts = kiln.accounts(&actor, account).await.map_err(core_error)?;
+    let resource = match account {
+        AccountKind::Git => ResourceKind::GitAccount,
+        AccountKind::Registry => ResourceKind::RegistryAccount,
+    };
+    let keys = accounts
+        .iter()
+        .map(|a| format!("{}/{}", a.domain, a.username));
+    let (levels, can_create) = levels_of(&kiln, &actor, resource, keys)
         .await
         .map_err(core_error)?;
-    super::page(&views)
+    super::page(&kiln_api::AccountList {
+        accounts,
+        levels,
+        can_create,
+    })
 }
 
 /// Creates an account.

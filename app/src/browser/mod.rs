@@ -17,7 +17,7 @@ pub use monaco::{mount_editor, Editor};
 #[cfg(feature = "hydrate")]
 pub use web::{
     draft_clear, draft_load, draft_save, mark_hydrated, now_ms, read_file_text, scroll_to_end,
-    signed_in_user,
+    signed_in_admin, signed_in_user,
 };
 
 #[cfg(not(feature = "hydrate"))]

@@ -26,6 +26,18 @@ pub fn signed_in_user() -> Option<String> {
     }
 }
 
+/// Whether the signed-in user is an admin (the request's caller).
+pub fn signed_in_admin() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::caller().is_some_and(|c| c.is_admin())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 pub fn draft_load(_key: &str) -> Option<String> {
     None
 }

@@ -20,12 +20,21 @@ pub fn mark_hydrated() {
 /// The signed-in user's name, as the server wrote it into the page
 /// (`<meta name="kiln-user">`); None when signed out.
 pub fn signed_in_user() -> Option<String> {
+    meta_content("kiln-user").filter(|name| !name.is_empty())
+}
+
+/// Whether the signed-in user is an admin, as the server wrote it into
+/// the page (`<meta name="kiln-admin" content="true">`).
+pub fn signed_in_admin() -> bool {
+    meta_content("kiln-admin").is_some_and(|v| v == "true")
+}
+
+fn meta_content(name: &str) -> Option<String> {
     let meta = web_sys::window()?
         .document()?
-        .query_selector("meta[name=\"kiln-user\"]")
+        .query_selector(&format!("meta[name=\"{name}\"]"))
         .ok()??;
     meta.get_attribute("content")
-        .filter(|name| !name.is_empty())
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -3,7 +3,8 @@ use crate::api::{
     create_account, delete_account, error_text, list_accounts, patch_account_token, PatchAnswer,
 };
 use crate::components::PageData;
-use kiln_api::AccountView;
+use kiln_api::{AccountList, AccountView};
+use kiln_domain::access::Level;
 use leptos::prelude::*;
 
 /// Git and registry accounts; tokens are write-only.
@@ -34,23 +35,32 @@ fn AccountSection(
     view! {
         <section class="card" id=format!("{kind}-accounts")>
             <h2>{title}</h2>
-            {accounts.view("Loading…", move |list: Vec<AccountView>| {
-                if list.is_empty() {
-                    return view! { <p class="empty">"None yet."</p> }.into_any();
+            {accounts.view("Loading…", move |list: AccountList| {
+                let create = list.can_create.then(|| view! { <NewAccount kind changed message/> });
+                if list.accounts.is_empty() {
+                    return view! { <p class="empty">"None yet."</p>{create} }.into_any();
                 }
+                let levels = list.levels;
+                let rows = list
+                    .accounts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let writable = levels.get(i).is_some_and(|l| *l >= Level::Write);
+                        view! { <AccountRow kind account=a writable changed message/> }
+                    })
+                    .collect_view();
                 view! {
                     <div class="table-wrap">
                     <table class="accounts">
                         <thead><tr><th>"Domain"</th><th>"Username"</th><th>"Token"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|a| view! { <AccountRow kind account=a changed message/> }).collect_view()}
-                        </tbody>
+                        <tbody>{rows}</tbody>
                     </table>
                     </div>
+                    {create}
                 }
                 .into_any()
             })}
-            <NewAccount kind changed message/>
         </section>
     }
     .into_any()
@@ -104,6 +114,7 @@ fn NewAccount(
 fn AccountRow(
     kind: &'static str,
     account: AccountView,
+    writable: bool,
     changed: RwSignal<u32>,
     message: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
@@ -174,24 +185,35 @@ fn AccountRow(
         <tr>
             <td>{domain.clone()}</td>
             <td>{username.clone()}</td>
-            <td>
-                <form class="token-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    replace();
-                }>
-                    <input type="password" autocomplete="new-password" prop:value=token
-                        aria-label=format!("New token for {label}")
-                        placeholder=if has_token { "set (hidden): type to replace" } else { "not set" }
-                        on:input=move |ev| token.set(event_target_value(&ev))/>
-                    <button type="submit" class="secondary"
-                        disabled=move || token.with(String::is_empty)>"Replace"</button>
-                </form>
-                <RowConflictView conflict reload reapply/>
-            </td>
-            <td>
-                <button type="button" class="danger" on:click=remove
-                    aria-label=format!("Delete account {label}")>"Delete"</button>
-            </td>
+            {if writable {
+                view! {
+                    <td>
+                        <form class="token-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            replace();
+                        }>
+                            <input type="password" autocomplete="new-password" prop:value=token
+                                aria-label=format!("New token for {label}")
+                                placeholder=if has_token { "set (hidden): type to replace" } else { "not set" }
+                                on:input=move |ev| token.set(event_target_value(&ev))/>
+                            <button type="submit" class="secondary"
+                                disabled=move || token.with(String::is_empty)>"Replace"</button>
+                        </form>
+                        <RowConflictView conflict reload reapply/>
+                    </td>
+                    <td>
+                        <button type="button" class="danger" on:click=remove
+                            aria-label=format!("Delete account {label}")>"Delete"</button>
+                    </td>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <td class="muted">{if has_token { "set (hidden)" } else { "not set" }}</td>
+                    <td class="muted small">"read-only"</td>
+                }
+                .into_any()
+            }}
         </tr>
     }
     .into_any()

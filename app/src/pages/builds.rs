@@ -2,8 +2,8 @@ use crate::api::{error_text, list_builds, CreateBuild, DeleteBuild};
 use crate::components::PageData;
 use crate::components::{encode_segment, fmt_age, ErrorText, RunButton, StatusBadge};
 use kiln_api::{BuildList, BuildSummary};
+use kiln_domain::access::Level;
 use kiln_domain::RunStatus;
-use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -25,55 +25,68 @@ pub fn BuildsPage() -> impl IntoView {
     };
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
-    let (name, description) = (NodeRef::new(), NodeRef::new());
-    let dockerfile = NodeRef::<Textarea>::new();
+    // Kept in signals: the form is drawn again whenever the list reloads.
+    let (name, description, dockerfile) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     // Without JavaScript the form posts to the server function itself.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         create.dispatch(CreateBuild {
-            name: input_value(name),
-            description: input_value(description),
-            dockerfile: dockerfile.get().map(|t| t.value()).unwrap_or_default(),
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            dockerfile: dockerfile.get_untracked(),
         });
     };
+    // What the user may do comes with the list: New build needs Write on
+    // every build, each row's Run Execute and Delete Write on it.
     view! {
         <h1>"Builds"</h1>
-        <div class="toolbar" role="search">
-            <label for="build-search" class="sr-only">"Search builds"</label>
-            <input id="build-search" type="search" placeholder="Search name, source, builder"
-                prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
-            <label for="build-status" class="sr-only">"Last run status"</label>
-            <select id="build-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                <option value="">"Any status"</option>
-                <option value="success">"Succeeded"</option>
-                <option value="failed">"Failed"</option>
-                <option value="live">"Queued or running"</option>
-                <option value="cancelled">"Cancelled"</option>
-                <option value="never">"Never run"</option>
-            </select>
-            <a class="button" href="#new-build">"New build"</a>
-        </div>
-        {builds.view("Loading builds…", move |list: BuildList| view! {
-            <BuildTable list delete query=query.into() status=status.into()/>
-        }.into_any())}
-        <section class="card" id="new-build">
-            <h2>"New build"</h2>
-            <form method="post" action=CreateBuild::url() on:submit=submit>
-                <div class="form-grid">
-                    <label for="new-build-name">"Name"</label>
-                    <input id="new-build-name" type="text" name="name" required autocomplete="off"
-                        node_ref=name/>
-                    <label for="new-build-description">"Description"</label>
-                    <input id="new-build-description" type="text" name="description"
-                        node_ref=description/>
-                    <label for="new-build-dockerfile">"Dockerfile"</label>
-                    <textarea id="new-build-dockerfile" name="dockerfile" rows="4"
-                        placeholder="FROM alpine:3.20" node_ref=dockerfile></textarea>
+        {builds.view("Loading builds…", move |list: BuildList| {
+            let can_create = list.can_create;
+            view! {
+                <div class="toolbar" role="search">
+                    <label for="build-search" class="sr-only">"Search builds"</label>
+                    <input id="build-search" type="search" placeholder="Search name, source, builder"
+                        prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
+                    <label for="build-status" class="sr-only">"Last run status"</label>
+                    <select id="build-status" prop:value=status on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="">"Any status"</option>
+                        <option value="success">"Succeeded"</option>
+                        <option value="failed">"Failed"</option>
+                        <option value="live">"Queued or running"</option>
+                        <option value="cancelled">"Cancelled"</option>
+                        <option value="never">"Never run"</option>
+                    </select>
+                    {can_create.then(|| view! { <a class="button" id="new-build-link" href="#new-build">"New build"</a> })}
                 </div>
-                <button type="submit" disabled=move || create.pending().get()>"Create build"</button>
-            </form>
-            {create_error}
-        </section>
+                <BuildTable list delete query=query.into() status=status.into()/>
+                {can_create.then(|| view! {
+                    <section class="card" id="new-build">
+                        <h2>"New build"</h2>
+                        <form method="post" action=CreateBuild::url() on:submit=submit>
+                            <div class="form-grid">
+                                <label for="new-build-name">"Name"</label>
+                                <input id="new-build-name" type="text" name="name" required autocomplete="off"
+                                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                                <label for="new-build-description">"Description"</label>
+                                <input id="new-build-description" type="text" name="description"
+                                    prop:value=description on:input=move |ev| description.set(event_target_value(&ev))/>
+                                <label for="new-build-dockerfile">"Dockerfile"</label>
+                                <textarea id="new-build-dockerfile" name="dockerfile" rows="4"
+                                    placeholder="FROM alpine:3.20" prop:value=dockerfile
+                                    on:input=move |ev| dockerfile.set(event_target_value(&ev))></textarea>
+                            </div>
+                            <button type="submit" disabled=move || create.pending().get()>"Create build"</button>
+                        </form>
+                        {create_error}
+                    </section>
+                })}
+            }
+            .into_any()
+        })}
     }
     .into_any()
 }
@@ -89,17 +102,19 @@ fn BuildTable(
         return view! { <p class="empty">"No builds yet."</p> }.into_any();
     }
     let now = list.now_ms;
+    let levels: Vec<Level> = (0..list.builds.len()).map(|i| list.level(i)).collect();
     let rows = list
         .builds
         .into_iter()
-        .map(|b| {
+        .zip(levels)
+        .map(|(b, level)| {
             let visible = {
                 let b = b.clone();
                 move || matches(&b, &query.get(), &status.get())
             };
             view! {
                 <tr class:hidden=move || !visible()>
-                    <BuildRow summary=b now delete/>
+                    <BuildRow summary=b now level delete/>
                 </tr>
             }
         })
@@ -121,7 +136,12 @@ fn BuildTable(
 }
 
 #[component]
-fn BuildRow(summary: BuildSummary, now: i64, delete: ServerAction<DeleteBuild>) -> impl IntoView {
+fn BuildRow(
+    summary: BuildSummary,
+    now: i64,
+    level: Level,
+    delete: ServerAction<DeleteBuild>,
+) -> impl IntoView {
     let build = summary;
     let href = format!("/builds/{}", encode_segment(&build.name));
     let last = build.last_run.clone();
@@ -141,23 +161,20 @@ fn BuildRow(summary: BuildSummary, now: i64, delete: ServerAction<DeleteBuild>) 
         <td>{build.version.clone()}</td>
         <td><StatusBadge status=Signal::stored(last_status)/>" "{last_text}</td>
         <td class="actions">
-            <RunButton name=build.name.clone()/>
-            <form method="post" action=DeleteBuild::url() on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                delete.dispatch(DeleteBuild { name: delete_name.clone() });
-            }>
-                <input type="hidden" name="name" value=build.name.clone()/>
-                <button type="submit" class="danger"
-                    aria-label=format!("Delete build {}", build.name)>"Delete"</button>
-            </form>
+            {(level >= Level::Execute).then(|| view! { <RunButton name=build.name.clone()/> })}
+            {(level >= Level::Write).then(|| view! {
+                <form method="post" action=DeleteBuild::url() on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    delete.dispatch(DeleteBuild { name: delete_name.clone() });
+                }>
+                    <input type="hidden" name="name" value=build.name.clone()/>
+                    <button type="submit" class="danger"
+                        aria-label=format!("Delete build {}", build.name)>"Delete"</button>
+                </form>
+            })}
         </td>
     }
     .into_any()
-}
-
-/// The text in an input (empty before hydration).
-fn input_value(node: NodeRef<Input>) -> String {
-    node.get().map(|i| i.value()).unwrap_or_default()
 }
 
 /// Whether a row passes the search text and the status filter. The search

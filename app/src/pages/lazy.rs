@@ -4,8 +4,8 @@
 //! so no page downloads the code of every other page.
 
 use super::{
-    AccountsPage, BuildersPage, ConfigTab, DockerfileTab, HistoryTab, RunPage, RunsTab, SyncPage,
-    VariablesPage,
+    AccountsPage, BuildersPage, ConfigTab, DockerfileTab, GroupsPage, HistoryTab, KeysPage,
+    PermissionsPage, PermissionsTab, RunPage, RunsTab, SyncPage, UsersPage, VariablesPage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -82,3 +82,8 @@ lazy_page!(ConfigTabRoute, ConfigTab);
 lazy_page!(RunsTabRoute, RunsTab);
 lazy_page!(DockerfileTabRoute, DockerfileTab);
 lazy_page!(HistoryTabRoute, HistoryTab);
+lazy_page!(KeysRoute, KeysPage);
+lazy_page!(UsersRoute, UsersPage);
+lazy_page!(GroupsRoute, GroupsPage);
+lazy_page!(PermissionsRoute, PermissionsPage);
+lazy_page!(PermissionsTabRoute, PermissionsTab);

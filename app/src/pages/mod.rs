@@ -1,9 +1,11 @@
 //! One module per page.
 
 mod accounts;
+mod admin;
 mod build;
 mod builders;
 mod builds;
+mod keys;
 mod lazy;
 mod login;
 mod run;
@@ -11,13 +13,16 @@ mod sync;
 mod variables;
 
 use accounts::AccountsPage;
+use admin::{GroupsPage, PermissionsPage, UsersPage};
 pub use build::BuildPage;
-use build::{ConfigTab, DockerfileTab, HistoryTab, RunsTab};
+use build::{ConfigTab, DockerfileTab, HistoryTab, PermissionsTab, RunsTab};
 use builders::BuildersPage;
 pub use builds::BuildsPage;
+use keys::KeysPage;
 pub use lazy::{
-    AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, HistoryTabRoute,
-    LoadingRoutes, RunRoute, RunsTabRoute, SyncRoute, VariablesRoute,
+    AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, GroupsRoute, HistoryTabRoute,
+    KeysRoute, LoadingRoutes, PermissionsRoute, PermissionsTabRoute, RunRoute, RunsTabRoute,
+    SyncRoute, UsersRoute, VariablesRoute,
 };
 pub use login::{LoginPage, SetupPage};
 use run::RunPage;

@@ -2,11 +2,14 @@ use crate::api::{
     create_variable, delete_variable, error_text, list_variables, patch_variable, PatchAnswer,
 };
 use crate::components::{ConflictView, PageData};
-use kiln_api::{FieldConflict, VariableView};
+use kiln_api::{FieldConflict, VariableList, VariableView};
+use kiln_domain::access::Level;
 use leptos::prelude::*;
 
 /// Variables (`[[NAME]]` in build args): create, edit, delete. Secret
-/// values are write-only: the page never receives them.
+/// values are write-only: the page never receives them. A variable the
+/// user may only read is shown without Save and Delete, and New variable
+/// only to those with Write on every variable.
 #[component]
 pub fn VariablesPage() -> impl IntoView {
     let changed = RwSignal::new(0u32);
@@ -18,18 +21,27 @@ pub fn VariablesPage() -> impl IntoView {
         <h1>"Variables and secrets"</h1>
         <p class="hint">"Used as [[NAME]] in build args and secret args. Secret values are never shown after saving."</p>
         <Feedback message/>
-        {variables.view("Loading variables…", move |list: Vec<VariableView>| {
-            if list.is_empty() {
-                return view! { <p class="empty">"No variables yet."</p> }.into_any();
+        {variables.view("Loading variables…", move |list: VariableList| {
+            let create = list.can_create.then(|| view! { <NewVariable changed message/> });
+            if list.variables.is_empty() {
+                return view! { <p class="empty">"No variables yet."</p>{create} }.into_any();
             }
+            let levels = list.levels;
+            let rows = list
+                .variables
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let writable = levels.get(i).is_some_and(|l| *l >= Level::Write);
+                    view! { <VariableRow variable=v writable changed message/> }
+                })
+                .collect_view();
             view! {
-                <ul class="resource-list" id="variables">
-                    {list.into_iter().map(|v| view! { <VariableRow variable=v changed message/> }).collect_view()}
-                </ul>
+                <ul class="resource-list" id="variables">{rows}</ul>
+                {create}
             }
             .into_any()
         })}
-        <NewVariable changed message/>
     }
     .into_any()
 }
@@ -108,6 +120,7 @@ pub type RowConflict = Option<(Vec<FieldConflict>, i64)>;
 #[component]
 fn VariableRow(
     variable: VariableView,
+    writable: bool,
     changed: RwSignal<u32>,
     message: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
@@ -203,6 +216,8 @@ fn VariableRow(
             }>
                 <h3><code>{format!("[[{name}]]")}</code></h3>
                 <p class="muted current-value">{shown}</p>
+                <fieldset class="row-fields" disabled=!writable>
+                <legend class="sr-only">{format!("Variable {name}")}</legend>
                 <div class="form-grid">
                     <label for=id("value")>{if was_secret { "New value" } else { "Value" }}</label>
                     <input id=id("value") type=move || if is_secret.get() { "password" } else { "text" }
@@ -216,9 +231,17 @@ fn VariableRow(
                     <input id=id("secret") type="checkbox" prop:checked=is_secret
                         on:change=move |ev| is_secret.set(event_target_checked(&ev))/>
                 </div>
-                <button type="submit">"Save"</button>
-                <button type="button" class="danger" on:click=remove
-                    aria-label=format!("Delete variable {name}")>"Delete"</button>
+                </fieldset>
+                {if writable {
+                    view! {
+                        <button type="submit">"Save"</button>
+                        <button type="button" class="danger" on:click=remove
+                            aria-label=format!("Delete variable {name}")>"Delete"</button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p class="hint read-only">"Read-only: changing it needs Write permission."</p> }.into_any()
+                }}
             </form>
             <RowConflictView conflict reload reapply/>
         </li>

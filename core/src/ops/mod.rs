@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod build_life;
 pub(crate) mod builders;
 pub(crate) mod builds;
+pub(crate) mod levels;
 pub(crate) mod patch;
 pub(crate) mod permissions;
 pub(crate) mod references;

@@ -48,9 +48,11 @@ pub fn DockerfileTab() -> impl IntoView {
         .into_any();
     }
     let initial = draft.draft.with_untracked(|b| b.config.dockerfile.clone());
+    let read_only =
+        !super::use_page_info().is_some_and(|info| info.can(kiln_domain::access::Level::Write));
     view! {
         <p class="hint">"The Dockerfile built by each run. Save keeps it with the rest of the config."</p>
-        <MonacoEditor text=initial read_only=false on_change=move |value| {
+        <MonacoEditor text=initial read_only on_change=move |value| {
             draft.update(|c| c.dockerfile = value);
         }/>
     }

@@ -2,6 +2,7 @@ use super::draft::{Draft, SaveState};
 use crate::api::{copy_build, error_text, rename_build};
 use crate::components::{encode_segment, ConflictView, RunButton, StatusBadge};
 use kiln_api::{builder_label, source_label, BuildPageData};
+use kiln_domain::access::Level;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -14,6 +15,7 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
     };
     let build = &data.build;
     let name = build.name.to_string();
+    let (level, can_create) = (data.level, data.can_create);
     let builder = builder_label(&build.config.builder).to_string();
     let builder_href = format!("/builders#builder-{}", encode_segment(&builder));
     let last = data.last_run.as_ref().map(|v| v.run.clone());
@@ -48,7 +50,7 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
                 <StatusBadge status=Signal::stored(status)/>
                 {last_run_link}
             </div>
-            <RunButton name=name.clone() id="run-build"/>
+            {(level >= Level::Execute).then(|| view! { <RunButton name=name.clone() id="run-build"/> })}
         </header>
         <p class="description">{move || draft.saved.with(|b| b.description.clone())}</p>
         <dl class="summary">
@@ -58,14 +60,26 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
             <dt>"Last commit"</dt><dd>{last_commit}</dd>
         </dl>
         <ul class="quick-links" aria-label="Quick links">{links}</ul>
-        <RenameCopy name=name.clone() draft/>
-        <SaveBar draft/>
+        {(level >= Level::Write).then(|| view! { <RenameCopy name=name.clone() draft can_copy=can_create/> })}
+        <SaveBar draft level/>
     }
     .into_any()
 }
 
 #[component]
-fn SaveBar(draft: Draft) -> impl IntoView {
+fn SaveBar(draft: Draft, level: Level) -> impl IntoView {
+    if level < Level::Write {
+        // Read-only: no edits to save, and the form below is disabled.
+        return view! {
+            <div class="savebar" id="savebar">
+                <span class="save-message" id="read-only" role="status">
+                    {format!("Read-only: you have {level} permission on this build; saving needs Write.")}
+                </span>
+                <button type="button" id="save-build" disabled=true>"Save"</button>
+            </div>
+        }
+        .into_any();
+    }
     let dirty = Memo::new(move |_| draft.dirty());
     let state = move || draft.save_state.get();
     let message = move || match state() {
@@ -111,6 +125,7 @@ fn SaveBar(draft: Draft) -> impl IntoView {
         </div>
         <ConflictPanel draft/>
     }
+    .into_any()
 }
 
 /// A stale save's conflicts (the shared view), until reloaded or re-applied.
@@ -132,7 +147,7 @@ fn ConflictPanel(draft: Draft) -> impl IntoView {
 /// Rename (the same build: runs and history kept) or copy (a new build
 /// without them) under a new name, then go to that build's page.
 #[component]
-fn RenameCopy(name: String, draft: Draft) -> impl IntoView {
+fn RenameCopy(name: String, draft: Draft, can_copy: bool) -> impl IntoView {
     let to = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -168,8 +183,10 @@ fn RenameCopy(name: String, draft: Draft) -> impl IntoView {
                     on:input=move |ev| to.set(event_target_value(&ev))/>
                 <button type="button" id="rename-build" disabled=blocked
                     on:click=move |_| go(false)>"Rename"</button>
-                <button type="button" id="copy-build" class="secondary" disabled=blocked
-                    on:click=move |_| go_copy(true)>"Copy"</button>
+                {can_copy.then(|| view! {
+                    <button type="button" id="copy-build" class="secondary" disabled=blocked
+                        on:click=move |_| go_copy(true)>"Copy"</button>
+                })}
             </div>
             <p class="hint">"Renaming keeps the build's runs and history; a copy starts without them. Save or discard your changes first."</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" id="rename-error">{m}</p> })}

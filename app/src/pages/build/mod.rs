@@ -1,6 +1,9 @@
 //! The build page: header, quick links, the save bar (with a save's
-//! conflicts) and four tabs (Config, Dockerfile, Runs, History) as child
-//! routes sharing one [`Draft`].
+//! conflicts) and tabs (Config, Dockerfile, Runs, History, and for admins
+//! Permissions) as child routes sharing one [`Draft`]. What the page
+//! offers follows the user's level on the build ([`BuildPageInfo::can`]):
+//! Run needs Execute; editing, Save and Rename need Write; Copy needs
+//! Write on every build.
 
 mod chart;
 mod config;
@@ -9,12 +12,14 @@ pub(crate) mod draft;
 mod header;
 mod history_tab;
 mod patch;
+mod permissions_tab;
 mod runs_tab;
 mod tag_preview;
 
 pub use config::ConfigTab;
 pub use dockerfile::DockerfileTab;
 pub use history_tab::HistoryTab;
+pub use permissions_tab::PermissionsTab;
 pub use runs_tab::RunsTab;
 
 use crate::api::get_build_page;
@@ -23,6 +28,7 @@ use crate::components::{encode_segment, ErrorText};
 use draft::Draft;
 use header::BuildHeader;
 use kiln_api::BuildPageData;
+use kiln_domain::access::Level;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
@@ -31,6 +37,13 @@ use leptos_router::hooks::use_params_map;
 #[derive(Clone)]
 pub struct BuildPageInfo {
     pub data: StoredValue<BuildPageData>,
+}
+
+impl BuildPageInfo {
+    /// Whether the user's level on the build is at least `need`.
+    pub fn can(&self, need: Level) -> bool {
+        self.data.with_value(|d| d.level >= need)
+    }
 }
 
 #[component]
@@ -57,6 +70,7 @@ fn BuildLoaded(data: BuildPageData) -> impl IntoView {
     let draft = Draft::new(data.build.clone(), data.revision);
     provide_context(draft);
     let base = format!("/builds/{}", encode_segment(data.build.name.as_str()));
+    let admin = data.admin;
     provide_context(BuildPageInfo {
         data: StoredValue::new(data.clone()),
     });
@@ -67,6 +81,7 @@ fn BuildLoaded(data: BuildPageData) -> impl IntoView {
             <A href=format!("{base}/dockerfile")>"Dockerfile"</A>
             <A href=format!("{base}/runs")>"Runs"</A>
             <A href=format!("{base}/history")>"History"</A>
+            {admin.then(|| view! { <A href=format!("{base}/permissions")>"Permissions"</A> })}
         </nav>
         <section class="tab-panel">
             <Outlet/>

@@ -21,6 +21,8 @@ pub fn ConfigTab() -> impl IntoView {
     };
     let choices = info.data.with_value(|d| d.choices.clone());
     let origin = info.data.with_value(|d| d.origin.clone());
+    // Without Write the form shows the build but every field is disabled.
+    let read_only = !info.can(kiln_domain::access::Level::Write);
     let context = Context {
         draft,
         choices: StoredValue::new(choices.clone()),
@@ -37,8 +39,11 @@ pub fn ConfigTab() -> impl IntoView {
         }>
             <ErrorSummary draft/>
             {parts::datalists(&choices)}
-            {groups}
-            <button type="submit" class="sr-only">"Save"</button>
+            <fieldset class="config-fields" disabled=read_only>
+                <legend class="sr-only">"Build configuration"</legend>
+                {groups}
+            </fieldset>
+            <button type="submit" class="sr-only" disabled=read_only>"Save"</button>
         </form>
     }
     .into_any()
