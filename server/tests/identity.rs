@@ -687,3 +687,120 @@ permissions = [
         .collect();
     assert_eq!(names, ["other", "renamed-team"]);
 }
+
+/// `pre_build` and `extra_args` run with the builder's authority: on a
+/// Local builder only an admin sets them; on a Server builder a user with
+/// Write sets them only when the builder allows it.
+#[test]
+fn host_powers_on_a_builder_need_an_admin_or_the_builders_consent() {
+    let server = KilnServer::start(kiln_bin(), &[]).expect("kiln serves");
+    let admin = server.http_blocking();
+    let url = |path: &str| format!("{}{path}", server.url());
+    let file = r#"
+[[builder]]
+name = "open-agent"
+[builder.config]
+type = "Server"
+params.address = "https://127.0.0.1:9"
+params.passkey = "open-agent-key-1"
+params.allow_build_host_powers = true
+
+[[builder]]
+name = "closed-agent"
+[builder.config]
+type = "Server"
+params.address = "https://127.0.0.1:9"
+params.passkey = "closed-agent-key-1"
+
+[[build]]
+name = "local-web"
+[build.config]
+dockerfile = "FROM scratch"
+
+[[build]]
+name = "open-web"
+[build.config]
+builder = "open-agent"
+dockerfile = "FROM scratch"
+
+[[build]]
+name = "closed-web"
+[build.config]
+builder = "closed-agent"
+dockerfile = "FROM scratch"
+"#;
+    let synced = admin.post(url("/api/v1/sync")).body(file).send().unwrap();
+    assert_eq!(
+        synced.status(),
+        200,
+        "{}",
+        synced.text().unwrap_or_default()
+    );
+    let made = admin
+        .post(url("/api/v1/users"))
+        .json(&json!({"username": "hank", "password": "hank-password"}))
+        .send()
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    for (kind, resource) in [("build", None::<&str>), ("builder", None)] {
+        let level = if kind == "build" { "Write" } else { "Read" };
+        let granted = admin
+            .put(url("/api/v1/grants"))
+            .json(&json!({"subject_type": "user", "subject": "hank", "kind": kind, "resource": resource, "level": level}))
+            .send()
+            .unwrap();
+        assert_eq!(granted.status(), 204);
+    }
+    let key: Value = admin
+        .post(url("/api/v1/api-keys"))
+        .json(&json!({"username": "hank", "name": "t"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let key = key["key"].as_str().unwrap().to_string();
+    let patch = |client: &Client, key: Option<&str>, build: &str, config: Value| {
+        let current: Value = admin
+            .get(url(&format!("/api/v1/builds/{build}")))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let mut request = client
+            .patch(url(&format!("/api/v1/builds/{build}")))
+            .json(&json!({"revision": current["revision"], "config": config}));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        json_of(request.send().unwrap())
+    };
+    let hank = plain();
+    let pre_build = json!({"pre_build": {"command": "id > /tmp/owned"}});
+    let extra = json!({"extra_args": ["--no-cache"]});
+
+    // Local builder: the user may edit the build, but not give it host powers.
+    let (status, body, _) = patch(&hank, Some(&key), "local-web", json!({"image_tag": "edge"}));
+    assert_eq!(status, 200, "{body}");
+    for config in [&pre_build, &extra] {
+        let (status, body, _) = patch(&hank, Some(&key), "local-web", config.clone());
+        assert_eq!(status, 403, "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("only an admin"),
+            "{body}"
+        );
+    }
+    let (status, body, _) = patch(&admin, None, "local-web", pre_build.clone());
+    assert_eq!(status, 200, "an admin may: {body}");
+    // Editing another field of that build stays open to the user.
+    let (status, body, _) = patch(&hank, Some(&key), "local-web", json!({"image_tag": "next"}));
+    assert_eq!(status, 200, "{body}");
+
+    // A Server builder that allows it, and one that does not.
+    let (status, body, _) = patch(&hank, Some(&key), "open-web", pre_build.clone());
+    assert_eq!(status, 200, "{body}");
+    let (status, body, _) = patch(&hank, Some(&key), "closed-web", pre_build.clone());
+    assert_eq!(status, 403, "{body}");
+    // Moving a build with host powers onto the Local builder is the same.
+    let (status, body, _) = patch(&hank, Some(&key), "open-web", json!({"builder": ""}));
+    assert_eq!(status, 403, "{body}");
+}
