@@ -19,9 +19,9 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 use pages::{
-    AccountsRoute, BuildPage, BuildersRoute, BuildsPage, ConfigTabRoute, DockerfileTabRoute,
-    GroupsRoute, HistoryTabRoute, KeysRoute, LoginPage, PermissionsRoute, PermissionsTabRoute,
-    RunRoute, RunsTabRoute, SetupPage, SyncRoute, UsersRoute, VariablesRoute,
+    AccessRoute, AccountsRoute, BuildPage, BuildersRoute, BuildsPage, ConfigTabRoute,
+    DockerfileTabRoute, HistoryTabRoute, RunRoute, RunsTabRoute, SignInRoute, SyncRoute,
+    VariablesRoute,
 };
 
 /// The HTML document around [`App`], rendered by the server. The head
@@ -138,24 +138,23 @@ pub fn App() -> impl IntoView {
                 // needs a script to put the late parts in place).
                 <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
                     <Route path=path!("/") ssr=SsrMode::Async view=BuildsPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/setup") view=SetupPage/>
+                    <Route path=path!("/login") ssr=SsrMode::Async view={Lazy::<SignInRoute>::new()}/>
+                    <Route path=path!("/setup") ssr=SsrMode::Async view={Lazy::<SignInRoute>::new()}/>
                     <ParentRoute path=path!("/builds/:name") ssr=SsrMode::Async view=BuildPage>
                         <Route path=path!("") ssr=SsrMode::Async view={Lazy::<ConfigTabRoute>::new()}/>
                         <Route path=path!("dockerfile") ssr=SsrMode::Async view={Lazy::<DockerfileTabRoute>::new()}/>
                         <Route path=path!("runs") ssr=SsrMode::Async view={Lazy::<RunsTabRoute>::new()}/>
                         <Route path=path!("history") ssr=SsrMode::Async view={Lazy::<HistoryTabRoute>::new()}/>
-                        <Route path=path!("permissions") ssr=SsrMode::Async view={Lazy::<PermissionsTabRoute>::new()}/>
+                        <Route path=path!("permissions") ssr=SsrMode::Async view={Lazy::<AccessRoute>::new()}/>
                     </ParentRoute>
                     <Route path=path!("/runs/:id") ssr=SsrMode::Async view={Lazy::<RunRoute>::new()}/>
                     <Route path=path!("/builders") ssr=SsrMode::Async view={Lazy::<BuildersRoute>::new()}/>
                     <Route path=path!("/variables") ssr=SsrMode::Async view={Lazy::<VariablesRoute>::new()}/>
                     <Route path=path!("/accounts") ssr=SsrMode::Async view={Lazy::<AccountsRoute>::new()}/>
                     <Route path=path!("/sync") ssr=SsrMode::Async view={Lazy::<SyncRoute>::new()}/>
-                    <Route path=path!("/keys") ssr=SsrMode::Async view={Lazy::<KeysRoute>::new()}/>
-                    <Route path=path!("/admin/users") ssr=SsrMode::Async view={Lazy::<UsersRoute>::new()}/>
-                    <Route path=path!("/admin/groups") ssr=SsrMode::Async view={Lazy::<GroupsRoute>::new()}/>
-                    <Route path=path!("/admin/permissions") ssr=SsrMode::Async view={Lazy::<PermissionsRoute>::new()}/>
+                    <Route path=path!("/keys") ssr=SsrMode::Async view={Lazy::<AccessRoute>::new()}/>
+                    // Users, groups and permissions: the page picks itself by path.
+                    <Route path=path!("/admin/:page") ssr=SsrMode::Async view={Lazy::<AccessRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -4,8 +4,8 @@
 //! so no page downloads the code of every other page.
 
 use super::{
-    AccountsPage, BuildersPage, ConfigTab, DockerfileTab, GroupsPage, HistoryTab, KeysPage,
-    PermissionsPage, PermissionsTab, RunPage, RunsTab, SyncPage, UsersPage, VariablesPage,
+    login::SignInPages, AccessPages, AccountsPage, BuildersPage, ConfigTab, DockerfileTab,
+    HistoryTab, RunPage, RunsTab, SyncPage, VariablesPage,
 };
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -82,8 +82,12 @@ lazy_page!(ConfigTabRoute, ConfigTab);
 lazy_page!(RunsTabRoute, RunsTab);
 lazy_page!(DockerfileTabRoute, DockerfileTab);
 lazy_page!(HistoryTabRoute, HistoryTab);
-lazy_page!(KeysRoute, KeysPage);
-lazy_page!(UsersRoute, UsersPage);
-lazy_page!(GroupsRoute, GroupsPage);
-lazy_page!(PermissionsRoute, PermissionsPage);
-lazy_page!(PermissionsTabRoute, PermissionsTab);
+// One chunk for every page about who may do what (API keys, users,
+// groups, permissions, a build's Permissions tab): they share most of
+// their code, and each split of its own would cut the code they share
+// with the other pages into more, smaller chunks (each compressed on its
+// own), which every page then pays for.
+lazy_page!(AccessRoute, AccessPages);
+// Signing in and the first admin's setup: seldom shown, so not in the main
+// module every page loads.
+lazy_page!(SignInRoute, SignInPages);

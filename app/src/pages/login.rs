@@ -1,12 +1,27 @@
 //! Signing in, and creating the first admin through the setup link. Both
 //! are plain HTML forms posted to the server (`/login`, `/setup`), which
 //! sets the session cookie and redirects: they work without JavaScript and
-//! add nothing to the wasm but these views. A failed attempt comes back
+//! add nothing to the wasm but these views, in a chunk of their own (a
+//! lazy route). A failed attempt comes back
 //! with `?error=<code>`, shown as a sentence chosen here (never text from
 //! the URL).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// `/login` or `/setup`, by path: one lazily loaded route for both.
+#[component]
+pub fn SignInPages() -> impl IntoView {
+    if use_location()
+        .pathname
+        .get_untracked()
+        .starts_with("/setup")
+    {
+        view! { <SetupPage/> }.into_any()
+    } else {
+        view! { <LoginPage/> }.into_any()
+    }
+}
 
 /// The sentence for an `error` code of the login and setup forms.
 fn error_sentence(code: &str) -> &'static str {

@@ -13,18 +13,15 @@ mod sync;
 mod variables;
 
 use accounts::AccountsPage;
-use admin::{GroupsPage, PermissionsPage, UsersPage};
+use admin::AccessPages;
 pub use build::BuildPage;
-use build::{ConfigTab, DockerfileTab, HistoryTab, PermissionsTab, RunsTab};
+use build::{ConfigTab, DockerfileTab, HistoryTab, RunsTab};
 use builders::BuildersPage;
 pub use builds::BuildsPage;
-use keys::KeysPage;
 pub use lazy::{
-    AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, GroupsRoute, HistoryTabRoute,
-    KeysRoute, LoadingRoutes, PermissionsRoute, PermissionsTabRoute, RunRoute, RunsTabRoute,
-    SyncRoute, UsersRoute, VariablesRoute,
+    AccessRoute, AccountsRoute, BuildersRoute, ConfigTabRoute, DockerfileTabRoute, HistoryTabRoute,
+    LoadingRoutes, RunRoute, RunsTabRoute, SignInRoute, SyncRoute, VariablesRoute,
 };
-pub use login::{LoginPage, SetupPage};
 use run::RunPage;
 use sync::SyncPage;
 use variables::VariablesPage;

@@ -68,21 +68,15 @@ pub fn BuildHeader(data: BuildPageData) -> impl IntoView {
 
 #[component]
 fn SaveBar(draft: Draft, level: Level) -> impl IntoView {
-    if level < Level::Write {
-        // Read-only: no edits to save, and the form below is disabled.
-        return view! {
-            <div class="savebar" id="savebar">
-                <span class="save-message" id="read-only" role="status">
-                    {format!("Read-only: you have {level} permission on this build; saving needs Write.")}
-                </span>
-                <button type="button" id="save-build" disabled=true>"Save"</button>
-            </div>
-        }
-        .into_any();
-    }
+    // Without Write the form below is disabled: nothing to save, and the
+    // bar says why.
+    let read_only = level < Level::Write;
     let dirty = Memo::new(move |_| draft.dirty());
     let state = move || draft.save_state.get();
     let message = move || match state() {
+        _ if read_only => {
+            format!("Read-only: you have {level} permission on this build; saving needs Write.")
+        }
         SaveState::Saving => "Saving…".to_string(),
         SaveState::Saved if !dirty.get() => "Saved.".to_string(),
         SaveState::Invalid(n) => format!("Not saved: {n} problem(s), see the fields below."),
@@ -113,7 +107,7 @@ fn SaveBar(draft: Draft, level: Level) -> impl IntoView {
         <div class="savebar" class:dirty=move || dirty.get() id="savebar">
             <span class="save-message" class:error=failed role="status">{message}</span>
             <button type="button" id="save-build"
-                disabled=move || !dirty.get() || state() == SaveState::Saving
+                disabled=move || read_only || !dirty.get() || state() == SaveState::Saving
                 on:click=move |_| draft.save()>"Save"</button>
             <button type="button" id="discard-build" class="secondary"
                 disabled=move || !dirty.get()
@@ -125,7 +119,6 @@ fn SaveBar(draft: Draft, level: Level) -> impl IntoView {
         </div>
         <ConflictPanel draft/>
     }
-    .into_any()
 }
 
 /// A stale save's conflicts (the shared view), until reloaded or re-applied.

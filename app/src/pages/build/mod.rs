@@ -37,12 +37,14 @@ use leptos_router::hooks::use_params_map;
 #[derive(Clone)]
 pub struct BuildPageInfo {
     pub data: StoredValue<BuildPageData>,
+    /// The user's level on the build (also in `data`; here without a lock).
+    pub level: Level,
 }
 
 impl BuildPageInfo {
     /// Whether the user's level on the build is at least `need`.
     pub fn can(&self, need: Level) -> bool {
-        self.data.with_value(|d| d.level >= need)
+        self.level >= need
     }
 }
 
@@ -73,6 +75,7 @@ fn BuildLoaded(data: BuildPageData) -> impl IntoView {
     let admin = data.admin;
     provide_context(BuildPageInfo {
         data: StoredValue::new(data.clone()),
+        level: data.level,
     });
     view! {
         <BuildHeader data/>
