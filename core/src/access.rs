@@ -88,12 +88,7 @@ impl Kiln {
 
     /// Refuses unless `actor` is an admin (or Kiln itself).
     pub(crate) fn require_admin(&self, actor: &Actor, what: &str) -> Result<(), CoreError> {
-        let admin = match actor {
-            Actor::System => true,
-            Actor::Webhook { .. } => false,
-            Actor::Ui(caller) | Actor::Api(caller) | Actor::Cli(caller) => caller.is_admin(),
-        };
-        if admin {
+        if self.is_admin(actor) {
             Ok(())
         } else {
             Err(CoreError::Forbidden(format!("only an admin may {what}")))
@@ -110,17 +105,9 @@ impl Kiln {
         if level_of(actor, kind, None, "") >= Level::Read {
             return Ok(Readable::All);
         }
-        let identities = self.store().identities(kind).await?;
-        Ok(Readable::Some(
-            identities
-                .into_iter()
-                .map(|(name, identity)| {
-                    let level = level_of(actor, kind, Some(identity.id), &name);
-                    (name, level)
-                })
-                .filter(|(_, level)| *level >= Level::Read)
-                .collect(),
-        ))
+        let mut levels = self.levels(actor, kind).await?;
+        levels.retain(|_, level| *level >= Level::Read);
+        Ok(Readable::Some(levels))
     }
 }
 
@@ -166,6 +153,10 @@ impl Kiln {
 
     /// Whether `actor` may do anything (an admin, or Kiln itself).
     pub fn is_admin(&self, actor: &Actor) -> bool {
-        self.require_admin(actor, "").is_ok()
+        match actor {
+            Actor::System => true,
+            Actor::Webhook { .. } => false,
+            Actor::Ui(caller) | Actor::Api(caller) | Actor::Cli(caller) => caller.is_admin(),
+        }
     }
 }

@@ -6,7 +6,7 @@
 use crate::{Actor, CoreError, Kiln};
 use kiln_api::SyncAnswer;
 use kiln_domain::access::Level;
-use kiln_domain::sync::{Change, ChangeAction, PlanOptions, ResourceKind, SyncFile};
+use kiln_domain::sync::{Change, ChangeAction, PlanOptions, ResourceKind, SyncPlan};
 use kiln_domain::Catalog;
 
 /// What a sync plan or apply found (and did).
@@ -52,14 +52,19 @@ impl Kiln {
         // toml's message quotes the file, which holds secrets.
         let file = kiln_domain::sync::parse(toml)
             .map_err(|e| CoreError::Malformed(crate::hide_input(&e.to_string())))?;
-        self.check_sync(actor, &file, options).await?;
-        let (groups, mut group_lines) = if file.user_groups.is_empty() {
-            (Vec::new(), Vec::new())
-        } else {
+        // The plan is made here only when the actor's rights or the file's
+        // groups need it; the store plans again under its write lock.
+        let restricted = !self.is_admin(actor);
+        let (groups, mut group_lines) = if restricted || !file.user_groups.is_empty() {
             let current = self.store().catalog().await?;
             let plan = kiln_domain::sync::plan_with(&current, &file, options)
                 .map_err(|e| CoreError::Invalid(e.to_string()))?;
+            if restricted {
+                self.check_sync(actor, &current, &plan).await?;
+            }
             self.plan_user_groups(actor, &file, &plan.target).await?
+        } else {
+            (Vec::new(), Vec::new())
         };
         let outcome = self
             .store()
@@ -105,15 +110,9 @@ impl Kiln {
     async fn check_sync(
         &self,
         actor: &Actor,
-        file: &SyncFile,
-        options: PlanOptions,
+        current: &Catalog,
+        plan: &SyncPlan,
     ) -> Result<(), CoreError> {
-        if actor.caller().is_none_or(|c| c.is_admin()) && !matches!(actor, Actor::Webhook { .. }) {
-            return Ok(());
-        }
-        let current = self.store().catalog().await?;
-        let plan = kiln_domain::sync::plan_with(&current, file, options)
-            .map_err(|e| CoreError::Invalid(e.to_string()))?;
         for change in &plan.changes {
             match change.action {
                 ChangeAction::Create => self.require_kind(actor, change.kind, Level::Write)?,
