@@ -32,16 +32,8 @@ pub fn caller() -> Option<Caller> {
 /// JSON API would give (401, 403, 404, 409, 422, 429, 500) when the
 /// server function was called over `/rpc` (not while rendering a page).
 pub fn core_error(err: CoreError) -> ServerFnError {
-    let status = match &err {
-        CoreError::NotFound(_) => http::StatusCode::NOT_FOUND,
-        CoreError::Malformed(_) => http::StatusCode::BAD_REQUEST,
-        CoreError::Invalid(_) | CoreError::Rejected(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
-        CoreError::Conflict { .. } => http::StatusCode::CONFLICT,
-        CoreError::Unauthenticated(_) => http::StatusCode::UNAUTHORIZED,
-        CoreError::Forbidden(_) => http::StatusCode::FORBIDDEN,
-        CoreError::TooManyRequests { .. } => http::StatusCode::TOO_MANY_REQUESTS,
-        CoreError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    let status = http::StatusCode::from_u16(err.http_status())
+        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     // Only a server function's own answer: a page whose data failed to
     // load still renders (200) with the sentence in it.
     let called = use_context::<http::request::Parts>()

@@ -55,6 +55,22 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// The HTTP status a front door answers this error with: 404, 400,
+    /// 422, 409, 401, 403, 429 or 500 (the one mapping; the JSON API and
+    /// the server functions both use it).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::Malformed(_) => 400,
+            Self::Invalid(_) | Self::Rejected(_) => 422,
+            Self::Conflict { .. } => 409,
+            Self::Unauthenticated(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::TooManyRequests { .. } => 429,
+            Self::Internal => 500,
+        }
+    }
+
     /// A conflict that is not about fields (a taken name, a live run).
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::Conflict {

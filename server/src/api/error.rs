@@ -25,16 +25,7 @@ pub enum ApiError {
 
 /// The HTTP status of each kind of [`CoreError`].
 pub fn core_status(err: &CoreError) -> StatusCode {
-    match err {
-        CoreError::NotFound(_) => StatusCode::NOT_FOUND,
-        CoreError::Malformed(_) => StatusCode::BAD_REQUEST,
-        CoreError::Invalid(_) | CoreError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        CoreError::Conflict { .. } => StatusCode::CONFLICT,
-        CoreError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        CoreError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        CoreError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl IntoResponse for ApiError {
